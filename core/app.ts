@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { Context } from 'koa';
+import type { KirjuriConfig } from './config/config-schema.ts';
+import { createLogger, type Logger } from './kernel/create-logger.ts';
+import { HookBus } from './kernel/hook-bus.ts';
+import { ServiceRegistry } from './kernel/service-registry.ts';
+import { kirjuriVersion, packageRoot } from './kernel/install-paths.ts';
+import { discoverPlugins } from './kernel/plugin-discovery.ts';
+import { orderPlugins } from './kernel/plugin-order.ts';
+import { bootstrapPlugins, destroyPlugins, registerPlugins, type PluginDeclarations, type RegisteredPlugin } from './kernel/plugin-host.ts';
+import type { PluginRuntime } from './kernel/plugin-definition.ts';
+import { prepareDataDir } from './kernel/prepare-data-dir.ts';
+import { openDatabase, type Database } from './db/open-database.ts';
+import { coreMigrations, runMigrations } from './db/run-migrations.ts';
+import { JobScheduler } from './jobs/job-scheduler.ts';
+import { loadThemeEngine, type ThemeEngine } from './web/theme-engine.ts';
+import { serveThemeAssets } from './web/serve-theme-assets.ts';
+import { requestContext, type RequestState } from './http/request-context.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { errorRenderer } from './http/error-renderer.ts';
+import { buildRouteTable } from './http/route-table.ts';
+import { buildOpenApiDocument } from './http/openapi-document.ts';
+import { coreRoutes } from './http/core-routes.ts';
+import type { OwnedRoute } from './kernel/route-declaration.ts';
+
+/** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
+export interface KirjuriApp {
+  app: Koa;
+  config: KirjuriConfig;
+  log: Logger;
+  db: Database;
+  services: ServiceRegistry;
+  hooks: HookBus;
+  themes: ThemeEngine;
+  plugins: readonly RegisteredPlugin[];
+  declarations: PluginDeclarations;
+  /** Every route, core's and the plugins', as the router serves them. */
+  routes: readonly OwnedRoute[];
+  scheduler: JobScheduler;
+  /** Stops jobs, destroys plugins in reverse order and closes the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Folders plugins are discovered in: the bundled ones, the data dir's, and any configured extras. */
+export function pluginRoots(config: KirjuriConfig): string[] {
+  return [join(packageRoot, 'plugins'), join(config.dataDir, 'plugins'), ...config.plugins.extraDirs];
+}
+
+/**
+ * Boots Kirjuri from a validated config: plugins registered, themes compiled, database migrated,
+ * plugins bootstrapped, middleware assembled. Any failure stops here with a clear error and
+ * closes what was opened: never a half-started server.
+ */
+export async function createApp(config: KirjuriConfig, options: { log?: Logger } = {}): Promise<KirjuriApp> {
+  const log = options.log ?? createLogger(config.log.level);
+  prepareDataDir(config.dataDir);
+
+  const hooks = new HookBus(['app.started', 'app.stopping']);
+  const services = new ServiceRegistry();
+  const declarations: PluginDeclarations = { routes: [], viewDirs: [], migrationSets: [], jobs: [], objectTypes: new Map(), cliDefiners: [] };
+  const discovered = orderPlugins(await discoverPlugins(pluginRoots(config), config.plugins.disabled), kirjuriVersion);
+  const plugins = registerPlugins(discovered, { pluginConfig: config.plugins.config, services, hooks, declarations });
+
+  const themes = await loadThemeEngine({
+    themeDirs: [join(packageRoot, 'themes'), join(config.dataDir, 'themes')],
+    defaultTheme: config.themes.default,
+    kirjuriVersion,
+    viewDirs: declarations.viewDirs,
+  });
+  const renderPage = (ctx: Context, view: string, data: Record<string, unknown>): string => {
+    const state = ctx.state as RequestState;
+    return themes.render({ view, data, locals: { requestId: state.requestId, cspNonce: state.cspNonce } });
+  };
+
+  let openApi: Record<string, unknown> | undefined;
+  const routes: OwnedRoute[] = [...coreRoutes({ version: kirjuriVersion, openApiDocument: () => (openApi ??= buildOpenApiDocument(routes, { version: kirjuriVersion })), renderPage }), ...declarations.routes];
+  const routeTable = buildRouteTable(routes);
+
+  const db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
+  const scheduler = new JobScheduler({ db, log, pollIntervalMs: config.jobs.pollIntervalMs });
+  const runtimeFor = (plugin: RegisteredPlugin): PluginRuntime => ({
+    name: plugin.definition.name, dir: plugin.dir, config: plugin.config, kirjuri: config,
+    log: log.child({ plugin: plugin.definition.name }), db, services, hooks,
+  });
+  try {
+    await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
+    await bootstrapPlugins(plugins, runtimeFor, services);
+    for (const job of declarations.jobs) scheduler.add(job);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+
+  const app = new Koa({ proxy: config.server.trustProxy });
+  app.silent = true;
+  app.use(requestContext({ log, trustProxy: config.server.trustProxy }));
+  app.use(securityHeaders({ hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds }));
+  app.use(errorRenderer({
+    renderPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
+  }));
+  app.use(serveThemeAssets(themes));
+  app.use(koaBody({ multipart: false, jsonLimit: config.server.jsonLimit, formLimit: config.server.jsonLimit, textLimit: config.server.jsonLimit, jsonStrict: true }));
+  app.use(routeTable);
+
+  if (config.jobs.enabled) scheduler.start();
+  await hooks.emit('app.started', { at: new Date() });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= (async () => {
+    await scheduler.stop();
+    await hooks.emit('app.stopping', { reason: 'close' }).catch((error: unknown) => log.error({ err: error }, 'app.stopping handler failed'));
+    try {
+      await destroyPlugins(plugins, runtimeFor);
+    } finally {
+      await db.close();
+    }
+  })());
+
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, close };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Byte sizes as written in config ("1mb", "512kb", 1048576). */
+const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as "1mb" or "512kb"')]);
+const port = z.number().int().min(1).max(65535);
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The schema of Kirjuri's configuration; config/default.json documents every key. */
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  server: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    tls: z.boolean(),
+    certFile: z.string().min(1).nullable(),
+    keyFile: z.string().min(1).nullable(),
+    certHostnames: z.array(z.string().min(1)),
+    httpRedirectPort: port.nullable(),
+    trustProxy: z.boolean(),
+    publicUrl: z.url({ protocol: /^https?$/ }).nullable(),
+    jsonLimit: byteSize,
+    shutdownTimeoutMs: z.number().int().min(0),
+    hstsMaxAgeSeconds: z.number().int().min(0),
+  }).refine((s) => (s.certFile === null) === (s.keyFile === null), {
+    message: 'certFile and keyFile must be set together', path: ['certFile'],
+  }),
+  database: z.strictObject({
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (or null for SQLite)').nullable(),
+    sqliteFile: z.string().min(1),
+    busyTimeoutMs: z.number().int().min(0),
+    poolMax: z.number().int().min(1),
+    logQueries: z.boolean(),
+  }),
+  log: z.strictObject({ level: logLevel }),
+  keys: z.strictObject({
+    masterKey: z.string().min(1).nullable(),
+    masterKeyFile: z.string().min(1),
+  }),
+  setup: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
+  reports: z.strictObject({ chromium: z.string().min(1).nullable() }),
+  backup: z.strictObject({
+    dir: z.string().min(1).nullable(),
+    recipients: z.array(z.string().regex(/^age1[0-9a-z]+$/, 'must be an age public key (age1...)')),
+  }),
+  plugins: z.strictObject({
+    extraDirs: z.array(z.string().min(1)),
+    disabled: z.array(z.string().min(1)),
+    config: z.record(z.string(), z.unknown()),
+  }),
+  themes: z.strictObject({ default: z.string().min(1) }),
+  jobs: z.strictObject({
+    enabled: z.boolean(),
+    pollIntervalMs: z.number().int().min(50),
+  }),
+});
+
+/** Kirjuri's validated, frozen configuration. */
+export type KirjuriConfig = z.infer<typeof configSchema>;
+
+/** A partial configuration as an override file or a test writes it. */
+export type ConfigOverrides = { [K in keyof KirjuriConfig]?: KirjuriConfig[K] extends object ? Partial<KirjuriConfig[K]> : KirjuriConfig[K] };

@@ -1,0 +1,67 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import type { z } from 'zod';
+import { AppError } from './app-error.ts';
+import type { OwnedRoute } from '../kernel/route-declaration.ts';
+
+/** Field problems from a zod error, keyed by dotted path, for the `details` of a 400. */
+function describeIssues(where: 'body' | 'query' | 'params', error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[[...issue.path, key].join('.')] = 'is not an accepted field';
+      continue;
+    }
+    fields[issue.path.join('.') || where] = issue.message;
+  }
+  return fields;
+}
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = describeIssues(where, result.error);
+  const names = Object.keys(fields).join(', ');
+  throw new AppError(400, 'invalid_input', `The request ${where === 'body' ? 'body' : where === 'query' ? 'query string' : 'address'} is not valid: check ${names}.`, {
+    details: { fields },
+  });
+}
+
+/** Checks that every route names a policy and that no method and path is declared twice. */
+export function checkRouteDeclarations(routes: readonly OwnedRoute[]): void {
+  const seen = new Map<string, string>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    if (!route.policy || typeof route.policy.check !== 'function') throw new Error(`Route ${key} of ${route.owner} declares no access policy; every route must (deny by default).`);
+    const other = seen.get(key);
+    if (other) throw new Error(`Route ${key} is declared twice (by ${other} and ${route.owner}).`);
+    seen.set(key, route.owner);
+  }
+}
+
+/** One Koa middleware per route: policy first, then input validation, then the handler. */
+function routeMiddleware(route: OwnedRoute): Middleware {
+  return async (ctx: Context) => {
+    await route.policy.check(ctx);
+    const params = validate(route.params, (ctx as Context & { params?: unknown }).params ?? {}, 'params');
+    const query = validate(route.query, ctx.query, 'query');
+    const rawBody = (ctx.request as { body?: unknown }).body;
+    if (route.body && rawBody === undefined && ctx.request.length && !ctx.is('json', 'urlencoded')) {
+      throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    }
+    const body = validate(route.body, rawBody ?? {}, 'body');
+    await route.handler(ctx, { body, query, params });
+  };
+}
+
+/** Builds the router from every declared route, with 405 + Allow for a wrong method on a known path. */
+export function buildRouteTable(routes: readonly OwnedRoute[]): Middleware {
+  checkRouteDeclarations(routes);
+  const router = new Router();
+  for (const route of routes) router.register(route.path, [route.method], routeMiddleware(route));
+  const dispatch = router.routes();
+  const allowed = router.allowedMethods();
+  // The router's context type adds params; at run time it is the same Koa context.
+  return async (ctx, next) => dispatch(ctx as never, () => allowed(ctx as never, next));
+}

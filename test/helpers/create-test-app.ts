@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type KirjuriApp } from '../../core/app.ts';
+import { loadConfig, type ConfigOverrides } from '../../core/config/index.ts';
+import { packageRoot } from '../../core/kernel/install-paths.ts';
+import { createTestDatabase } from './test-databases.ts';
+
+/** The fixture plugins' folder (source paths; the host imports their compiled twins). */
+export const fixturePluginsDir = join(packageRoot, 'test', 'fixtures', 'plugins');
+
+/** A booted test app on a fresh data dir and database, and how to tear it all down. */
+export interface TestApp {
+  kirjuri: KirjuriApp;
+  /** The request handler for supertest. */
+  handler: ReturnType<KirjuriApp['app']['callback']>;
+  close(): Promise<void>;
+}
+
+/** Boots the real app on a temporary data dir and a fresh database of `kind`; TLS and jobs off unless asked. */
+export async function createTestApp(kind: 'sqlite' | 'postgres', overrides: ConfigOverrides = {}): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
+  const keys = mkdtempSync(join(tmpdir(), 'kirjuri-keys-'));
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      ...overrides,
+      dataDir: database.dataDir,
+      server: { tls: false, port: 0, host: '127.0.0.1', ...overrides.server },
+      database: { url: database.databaseUrl, ...overrides.database },
+      keys: { masterKeyFile: join(keys, 'master.key'), ...overrides.keys },
+      jobs: { enabled: false, ...overrides.jobs },
+      log: { level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent' },
+    },
+  });
+  let kirjuri: KirjuriApp;
+  try {
+    kirjuri = await createApp(config);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return {
+    kirjuri,
+    handler: kirjuri.app.callback(),
+    async close() {
+      await kirjuri.close();
+      await database.drop();
+    },
+  };
+}

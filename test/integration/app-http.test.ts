@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { kirjuriVersion } from '../../core/kernel/install-paths.ts';
+import { createTestApp, fixturePluginsDir, type TestApp } from '../helpers/create-test-app.ts';
+import { forEachDatabase } from '../helpers/test-databases.ts';
+
+const expectSecurityHeaders = (res: request.Response): void => {
+  expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+  expect(res.headers['content-security-policy']).to.contain("frame-ancestors 'none'").and.to.contain("default-src 'self'");
+  expect(res.headers['x-content-type-options']).to.equal('nosniff');
+  expect(res.headers['referrer-policy']).to.equal('no-referrer');
+  expect(res.headers['x-frame-options']).to.equal('DENY');
+};
+
+forEachDatabase('the HTTP basics', (kind) => {
+  let app: TestApp;
+  before(async () => {
+    app = await createTestApp(kind, { plugins: { extraDirs: [fixturePluginsDir], config: { echo: { greeting: 'hi' } } } });
+  });
+  after(async () => app?.close());
+
+  it('GET /api/v1/health answers ok with the version and the security headers', async () => {
+    const res = await request(app.handler).get('/api/v1/health').expect(200);
+    expect(res.body).to.deep.equal({ status: 'ok', version: kirjuriVersion });
+    expectSecurityHeaders(res);
+  });
+
+  it('an unknown API route answers 404 in the JSON error format with the security headers', async () => {
+    const res = await request(app.handler).get('/api/v1/nothing-here').expect(404);
+    expect(res.body.error).to.include({ code: 'not_found', message: 'Nothing was found at this address.' });
+    expect(res.body.error.requestId).to.equal(res.headers['x-request-id']);
+    expectSecurityHeaders(res);
+  });
+
+  it('an unknown page answers a themed 404 page for a browser', async () => {
+    const res = await request(app.handler).get('/no/such/page').set('Accept', 'text/html').expect(404);
+    expect(res.headers['content-type']).to.match(/^text\/html/);
+    expect(res.text).to.contain('Nothing was found at this address.').and.to.contain(res.headers['x-request-id']);
+    expectSecurityHeaders(res);
+  });
+
+  it('a wrong method answers 405 with an Allow header', async () => {
+    const res = await request(app.handler).delete('/api/v1/health').expect(405);
+    expect(res.headers.allow).to.contain('GET');
+    expect(res.body.error.code).to.equal('method_not_allowed');
+  });
+
+  it('malformed JSON answers 400 malformed_json', async () => {
+    const res = await request(app.handler).post('/api/v1/echo/notes').set('Content-Type', 'application/json').send('{"text": ').expect(400);
+    expect(res.body.error.code).to.equal('malformed_json');
+    expectSecurityHeaders(res);
+  });
+
+  it('a body over the limit answers 413 body_too_large', async () => {
+    const res = await request(app.handler).post('/api/v1/echo/notes').set('Content-Type', 'application/json')
+      .send(JSON.stringify({ text: 'x'.repeat(1_100_000) })).expect(413);
+    expect(res.body.error.code).to.equal('body_too_large');
+  });
+
+  it('a body that breaks the route schema answers 400 naming each field', async () => {
+    const res = await request(app.handler).post('/api/v1/echo/notes').send({ text: '', tenantId: 'other' }).expect(400);
+    expect(res.body.error.code).to.equal('invalid_input');
+    expect(res.body.error.details.fields).to.have.keys('text', 'tenantId');
+  });
+
+  it('a body in an unsupported type answers 415', async () => {
+    const res = await request(app.handler).post('/api/v1/echo/notes').set('Content-Type', 'application/xml').send('<text>hi</text>').expect(415);
+    expect(res.body.error.code).to.equal('unsupported_media_type');
+  });
+
+  it('a failing handler answers 500 without its message or stack', async () => {
+    const res = await request(app.handler).get('/api/v1/echo/crash').expect(500);
+    expect(res.body.error.code).to.equal('internal_error');
+    expect(JSON.stringify(res.body)).not.to.contain('passwd');
+    expect(res.body.error.details).to.deep.equal({});
+    expectSecurityHeaders(res);
+  });
+
+  it('a plugin route writes through its own migrated table and reads it back', async () => {
+    const created = await request(app.handler).post('/api/v1/echo/notes').send({ text: 'concrete poured' }).expect(201);
+    expect(created.body.text).to.equal('hi: concrete poured');
+    const read = await request(app.handler).get(`/api/v1/echo/notes/${created.body.id}`).expect(200);
+    expect(read.body).to.deep.equal(created.body);
+    await request(app.handler).get('/api/v1/echo/notes/999999').expect(404);
+    const bad = await request(app.handler).get('/api/v1/echo/notes/abc').expect(400);
+    expect(bad.body.error.details.fields).to.have.key('id');
+  });
+
+  it('GET /api/v1/openapi.json describes core and plugin routes with their policies', async () => {
+    const res = await request(app.handler).get('/api/v1/openapi.json').expect(200);
+    expect(res.body.openapi).to.equal('3.1.0');
+    expect(res.body.paths['/api/v1/health'].get['x-kirjuri-policy']).to.equal('public');
+    expect(res.body.paths['/api/v1/echo/notes/{id}'].get['x-kirjuri-owner']).to.equal('echo');
+  });
+
+  it('every declared route names an access policy (deny by default)', () => {
+    const routes = app.kirjuri.routes;
+    expect(routes.length).to.be.greaterThan(0);
+    for (const route of routes) expect(route.policy?.name, `${route.method} ${route.path}`).to.be.a('string').and.not.equal('');
+  });
+
+  it('the landing page renders in the default theme', async () => {
+    const res = await request(app.handler).get('/').expect(200);
+    expect(res.headers['content-type']).to.match(/^text\/html/);
+    expect(res.text).to.match(/<html lang="/);
+  });
+});
+
+forEachDatabase('the plugin lifecycle', (kind) => {
+  it('createApp() migrates, bootstraps, runs hooks and jobs, and close() destroys, in order', async () => {
+    const { echoEvents } = await import('../fixtures/plugins/echo/plugin.ts');
+    echoEvents.length = 0;
+    const app = await createTestApp(kind, { plugins: { extraDirs: [fixturePluginsDir] } });
+    try {
+      const ran = await app.kirjuri.scheduler.runDue();
+      expect(ran).to.deep.equal(['echo.tick']);
+    } finally {
+      await app.close();
+    }
+    expect(echoEvents).to.deep.equal(['bootstrap hello', 'hook app.started', 'job echo.tick', 'hook app.stopping', 'destroy']);
+  });
+
+  it('createApp() fails with the plugin\'s name when its settings are invalid, and opens nothing', async () => {
+    const error = await createTestApp(kind, { plugins: { extraDirs: [fixturePluginsDir], config: { echo: { greeting: 42 } } } }).catch((e: Error) => e);
+    expect((error as Error).message).to.match(/^Plugin "echo" cannot be loaded: its settings are invalid: plugins\.config\.echo\.greeting/);
+  });
+});
