@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Byte sizes as written in config ("1mb", "512kb", 1048576). */
 const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'must be a size such as "1mb" or "512kb"')]);
-const port = z.number().int().min(1).max(65535);
+// 0 asks the system for any free port (tests and benchmarks use it; the URL printed at start names the one chosen).
+const port = z.number().int().min(0).max(65535);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** The schema of Kirjuri's configuration; config/default.json documents every key. */
@@ -10,7 +11,7 @@ export const configSchema = z.strictObject({
   dataDir: z.string().min(1),
   server: z.strictObject({
     host: z.string().min(1),
-    port: z.number().int().min(0).max(65535),
+    port,
     tls: z.boolean(),
     certFile: z.string().min(1).nullable(),
     keyFile: z.string().min(1).nullable(),

@@ -51,7 +51,7 @@ describe('kirjuri serve', function () {
     const env = cliEnv({ KIRJURI_PORT: String(await freePort()) });
     const { child, url } = await startServe(env);
     try {
-      expect(url).to.match(/^https:\/\/localhost:\d+$/);
+      expect(url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
       const ca = readFileSync(join(env.KIRJURI_DATA_DIR!, 'certs', 'server.crt'), 'utf8');
       const body = await new Promise<string>((resolve, reject) => {
         get(`${url}/api/v1/health`, { ca }, (res) => {
