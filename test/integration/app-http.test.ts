@@ -103,6 +103,34 @@ forEachDatabase('the HTTP basics', (kind) => {
     const res = await request(app.handler).get('/').expect(200);
     expect(res.headers['content-type']).to.match(/^text\/html/);
     expect(res.text).to.match(/<html lang="/);
+    const nonce = /<style nonce="([^"]+)">/.exec(res.text)?.[1];
+    expect(nonce, 'the inline style carries a nonce').to.be.a('string');
+    expect(res.headers['content-security-policy']).to.contain(`'nonce-${nonce}'`);
+  });
+
+  it('theme assets are served with a year of immutable caching, an ETag and 304 on revalidation', async () => {
+    const url = app.kirjuri.themes.assetUrl('default', 'css/kirjuri.css');
+    const res = await request(app.handler).get(url).expect(200);
+    expect(res.headers['content-type']).to.match(/^text\/css/);
+    expect(res.headers['cache-control']).to.equal('public, max-age=31536000, immutable');
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+    expect(res.headers.etag).to.be.a('string');
+    expect(res.text).to.contain('--kirjuri-primary');
+    await request(app.handler).get(url).set('If-None-Match', res.headers.etag!).expect(304);
+    const head = await request(app.handler).head(url).expect(200);
+    expect(head.headers['content-length']).to.equal(res.headers['content-length']);
+  });
+
+  it('an asset asked for under an older version is served briefly cached; other paths answer 404 and unsafe methods 405', async () => {
+    const current = app.kirjuri.themes.assetUrl('default', 'img/favicon.svg');
+    const old = current.replace(/^\/assets\/default\/[^/]+\//, '/assets/default/0.0.1-old/');
+    const res = await request(app.handler).get(old).expect(200);
+    expect(res.headers['cache-control']).to.equal('public, max-age=300');
+    for (const path of ['/assets/default/x/../../package.json', '/assets/default/x/css%2fkirjuri.css', '/assets/default/x/.hidden', '/assets/nope/x/css/kirjuri.css', '/assets/default/x/theme.json']) {
+      const missing = await request(app.handler).get(path).set('Accept', 'application/json');
+      expect(missing.status, path).to.equal(404);
+    }
+    await request(app.handler).post(current).expect(405).expect('Allow', 'GET, HEAD');
   });
 });
 
