@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { Context } from 'koa';
 import type { KirjuriConfig } from './config/config-schema.ts';
 import { createLogger, type Logger } from './kernel/create-logger.ts';
@@ -17,9 +16,8 @@ import { coreMigrations, runMigrations } from './db/run-migrations.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { loadThemeEngine, type ThemeEngine } from './web/theme-engine.ts';
 import { serveThemeAssets } from './web/serve-theme-assets.ts';
-import { requestContext, type RequestState } from './http/request-context.ts';
-import { securityHeaders } from './http/security-headers.ts';
-import { errorRenderer } from './http/error-renderer.ts';
+import { requestFrame } from './http/request-frame.ts';
+import type { RequestState } from './http/request-state.ts';
 import { buildRouteTable } from './http/route-table.ts';
 import { buildOpenApiDocument } from './http/openapi-document.ts';
 import { coreRoutes } from './http/core-routes.ts';
@@ -76,7 +74,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger }
 
   let openApi: Record<string, unknown> | undefined;
   const routes: OwnedRoute[] = [...coreRoutes({ version: kirjuriVersion, openApiDocument: () => (openApi ??= buildOpenApiDocument(routes, { version: kirjuriVersion })), renderPage }), ...declarations.routes];
-  const routeTable = buildRouteTable(routes);
+  const routeTable = buildRouteTable(routes, { bodyLimit: config.server.jsonLimit });
 
   const db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
   const scheduler = new JobScheduler({ db, log, pollIntervalMs: config.jobs.pollIntervalMs });
@@ -95,13 +93,11 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger }
 
   const app = new Koa({ proxy: config.server.trustProxy });
   app.silent = true;
-  app.use(requestContext({ log, trustProxy: config.server.trustProxy }));
-  app.use(securityHeaders({ hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds }));
-  app.use(errorRenderer({
-    renderPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
+  app.use(requestFrame({
+    log, trustProxy: config.server.trustProxy, hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds,
+    renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
   }));
   app.use(serveThemeAssets(themes));
-  app.use(koaBody({ multipart: false, jsonLimit: config.server.jsonLimit, formLimit: config.server.jsonLimit, textLimit: config.server.jsonLimit, jsonStrict: true }));
   app.use(routeTable);
 
   if (config.jobs.enabled) scheduler.start();

@@ -29,6 +29,8 @@ export const configSchema = z.strictObject({
     url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (or null for SQLite)').nullable(),
     sqliteFile: z.string().min(1),
     busyTimeoutMs: z.number().int().min(0),
+    writerWaitTimeoutMs: z.number().int().min(1),
+    guardTransactions: z.boolean(),
     poolMax: z.number().int().min(1),
     logQueries: z.boolean(),
   }),

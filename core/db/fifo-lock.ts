@@ -7,13 +7,32 @@ export class FifoLock {
   #held = false;
   readonly #waiters: Array<() => void> = [];
 
-  /** Resolves once the caller holds the lock; callers are served in the order they asked. */
-  acquire(): Promise<void> {
+  /**
+   * Resolves with true once the caller holds the lock; callers are served in the order they asked.
+   * With a timeout, resolves with false instead when the lock did not come within it (the caller then
+   * does not hold it and leaves the queue).
+   */
+  acquire(timeoutMs?: number): Promise<boolean> {
     if (!this.#held) {
       this.#held = true;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
-    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      if (timeoutMs === undefined) {
+        this.#waiters.push(() => resolve(true));
+        return;
+      }
+      const granted = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const at = this.#waiters.indexOf(granted);
+        if (at !== -1) this.#waiters.splice(at, 1);
+        resolve(false);
+      }, timeoutMs);
+      this.#waiters.push(granted);
+    });
   }
 
   /** Passes the lock to the longest waiter, or frees it when nobody waits. */

@@ -54,8 +54,8 @@ async function openSqlite(options: OpenDatabaseOptions): Promise<Database> {
     // BEGIN: a DEFERRED one that reads, then writes, would fail to upgrade its lock under contention.
     transactionType: Transaction.TYPES.IMMEDIATE,
   });
-  const scope = new TransactionScope();
-  const strategy = await installSqliteConnectionStrategy({ sequelize, file, busyTimeoutMs: options.config.busyTimeoutMs, scope, log: options.log })
+  const scope = new TransactionScope({ enabled: options.config.guardTransactions });
+  const strategy = await installSqliteConnectionStrategy({ sequelize, file, busyTimeoutMs: options.config.busyTimeoutMs, writerWaitTimeoutMs: options.config.writerWaitTimeoutMs, scope, log: options.log })
     .catch((error: unknown) => {
       throw new Error(`Could not open the SQLite database ${file}: ${(error as Error).message}. Check that the file and ${dataDir} are writable by this user and the file is an SQLite database.`, { cause: error });
     });
@@ -77,7 +77,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     dialect: 'postgres',
     pool: { max: options.config.poolMax, min: 0, idle: 10_000, acquire: 30_000 },
   });
-  const scope = new TransactionScope();
+  const scope = new TransactionScope({ enabled: options.config.guardTransactions });
   // On PostgreSQL a write that forgot { transaction } would not deadlock, it would silently run outside
   // the transaction; refuse it the same way as on SQLite so code behaves alike on both.
   sequelize.addHook('beforeQuery', (queryOptions: { transaction?: unknown; type?: string }) => {

@@ -50,6 +50,8 @@ export interface SqliteStrategyOptions {
   sequelize: Sequelize;
   file: string;
   busyTimeoutMs: number;
+  /** How long a write waits for the writer before it fails (database.writerWaitTimeoutMs). */
+  writerWaitTimeoutMs: number;
   scope: TransactionScope;
   log: Logger;
 }
@@ -76,7 +78,7 @@ export async function installSqliteConnectionStrategy(options: SqliteStrategyOpt
     await Promise.allSettled([closeConnection(writer), reader && closeConnection(reader)]);
     throw error;
   }
-  const strategy = new SqliteConnectionStrategy(writer, reader, options.scope, options.log);
+  const strategy = new SqliteConnectionStrategy(writer, reader, options.scope, options.log, options.writerWaitTimeoutMs);
   manager.getConnection = (acquire) => strategy.getConnection(acquire ?? {});
   manager.releaseConnection = (connection) => strategy.releaseConnection(connection);
   manager.destroyConnection = (connection) => strategy.destroyConnection(connection);
@@ -95,7 +97,10 @@ export class SqliteConnectionStrategy {
   #writerOut = false;
   #closing: Promise<void> | null = null;
 
-  constructor(writer: SqliteConnection, reader: SqliteConnection, scope: TransactionScope, log: Logger) {
+  readonly #writerWaitTimeoutMs: number;
+
+  constructor(writer: SqliteConnection, reader: SqliteConnection, scope: TransactionScope, log: Logger, writerWaitTimeoutMs: number) {
+    this.#writerWaitTimeoutMs = writerWaitTimeoutMs;
     this.#writer = writer;
     this.#reader = reader;
     this.#scope = scope;
@@ -111,7 +116,10 @@ export class SqliteConnectionStrategy {
     if (!forTransaction && isReadOnlyQueryType(options.type)) return this.#reader;
     // This caller would queue behind the transaction whose callback it runs in: a certain deadlock.
     if (this.#scope.isOpen) throw implicitWriteError();
-    await this.#lock.acquire();
+    const acquired = await this.#lock.acquire(this.#writerWaitTimeoutMs);
+    if (!acquired) {
+      throw new Error(`The database writer stayed busy for ${this.#writerWaitTimeoutMs} ms, so this write gave up: the server is overloaded, or a write ran inside db.transaction() without its { transaction } and waited for its own transaction. Retry; if it persists, run with database.guardTransactions on to find the write.`);
+    }
     this.#writerOut = true;
     return this.#writer;
   }

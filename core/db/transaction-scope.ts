@@ -17,12 +17,22 @@ export function isReadOnlyQueryType(type: string | undefined): boolean {
  * callback. One instance per Database, so a transaction on one database never trips checks on another.
  * The flag is only up while the callback runs: work it leaves behind (an un-awaited promise) may
  * still write later, and by then it simply queues for the writer like anyone else.
+ *
+ * The guard is off unless `database.guardTransactions` is set (the test suite sets it): on Node 20,
+ * AsyncLocalStorage puts a hook on every promise and socket write, about a fifth of the throughput of
+ * a small request (bench/RESULTS.md). Without it, SQLite's writer wait timeout still turns the deadlock
+ * into an error.
  */
 export class TransactionScope {
-  readonly #storage = new AsyncLocalStorage<{ open: boolean }>();
+  readonly #storage: AsyncLocalStorage<{ open: boolean }> | null;
+
+  constructor(options: { enabled: boolean }) {
+    this.#storage = options.enabled ? new AsyncLocalStorage<{ open: boolean }>() : null;
+  }
 
   /** Runs a transaction's callback with the scope marked open for everything it awaits or spawns. */
   run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#storage === null) return work();
     const state = { open: true };
     return this.#storage.run(state, async () => {
       try {
@@ -35,7 +45,7 @@ export class TransactionScope {
 
   /** Whether the caller runs inside this database's transaction callback. */
   get isOpen(): boolean {
-    return this.#storage.getStore()?.open === true;
+    return this.#storage?.getStore()?.open === true;
   }
 }
 

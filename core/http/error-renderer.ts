@@ -1,6 +1,6 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { AppError, isAppError } from './app-error.ts';
-import type { RequestState } from './request-context.ts';
+import type { RequestState } from './request-state.ts';
 
 /** The JSON body of every API error (API.md "Errors"). */
 export interface ErrorBody {
@@ -47,9 +47,9 @@ export function toAppError(thrown: unknown): AppError {
 }
 
 /** The error for a response that has a status but no body yet. */
-function statusOnlyError(status: number): AppError {
+function statusOnlyError(status: number, allow: string): AppError {
   if (status === 404) return new AppError(404, 'not_found', 'Nothing was found at this address.');
-  if (status === 405) return new AppError(405, 'method_not_allowed', 'This address does not accept that method; the Allow header lists the ones it does.');
+  if (status === 405) return new AppError(405, 'method_not_allowed', 'This address does not accept that method; the Allow header lists the ones it does.', { headers: allow ? { Allow: allow } : undefined });
   if (status === 501) return new AppError(501, 'not_implemented', 'This server does not implement that method.');
   return new AppError(status, statusCodes[status] ?? 'error', 'The request could not be handled.');
 }
@@ -68,17 +68,22 @@ function plainErrorPage(error: AppError, requestId: string): string {
     `<body><main><h1>${escapeHtml(error.message)}</h1><p>Request id: ${escapeHtml(requestId)}</p><p><a href="/">Home</a></p></main></body></html>`;
 }
 
+/** What the request frame does with errors: answer with one, and find the responses that are one without a body. */
+export interface ErrorRenderer {
+  /** Answers with API.md's JSON error or a themed error page for anything thrown, keeping the security headers already set. */
+  respond(ctx: Context, thrown: unknown): void;
+  /** The error for a response that has an error status but no body (nothing answered: 404; the router's 405 with Allow, 501), or null. */
+  bodilessError(ctx: Context): AppError | null;
+}
+
 /**
- * Catches everything thrown below it and answers with API.md's JSON error or a themed error page,
- * keeping the security headers already set. 5xx details and stacks go to the log, never to the client.
+ * Renders errors as API.md's JSON error or a themed error page. 5xx details and stacks go to the log,
+ * never to the client; a response already streaming is cut off rather than finished short.
  */
-export function errorRenderer(options: { renderPage: ErrorPageRenderer }): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-      // Nothing answered (404), or the router only set a status (405 with Allow, 501): give it a proper body.
-      if (ctx.status >= 400 && ctx.body == null) throw statusOnlyError(ctx.status);
-    } catch (thrown) {
+export function errorRenderer(options: { renderPage: ErrorPageRenderer }): ErrorRenderer {
+  return {
+    bodilessError: (ctx) => (ctx.status >= 400 && ctx.body == null ? statusOnlyError(ctx.status, ctx.response.get('Allow')) : null),
+    respond(ctx, thrown) {
       const error = toAppError(thrown);
       const state = ctx.state as RequestState;
       if (error.status >= 500) state.log.error({ err: thrown }, 'request failed');
@@ -103,6 +108,6 @@ export function errorRenderer(options: { renderPage: ErrorPageRenderer }): Middl
       }
       ctx.type = 'html';
       ctx.body = page ?? plainErrorPage(error, state.requestId);
-    }
+    },
   };
 }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { koaBody } from 'koa-body';
 import type { z } from 'zod';
 import { AppError } from './app-error.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
@@ -40,12 +41,22 @@ export function checkRouteDeclarations(routes: readonly OwnedRoute[]): void {
   }
 }
 
-/** One Koa middleware per route: policy first, then input validation, then the handler. */
-function routeMiddleware(route: OwnedRoute): Middleware {
-  return async (ctx: Context) => {
-    await route.policy.check(ctx);
+/** How request bodies are read: the largest JSON or form body accepted (server.jsonLimit). */
+export interface RouteTableOptions {
+  bodyLimit: string | number;
+}
+
+// Only methods that carry a body pay for the parser; GET and HEAD never read one.
+const methodsWithBody = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** One Koa middleware per route: the body read (for methods that carry one), the policy, input validation, then the handler. */
+function routeMiddleware(route: OwnedRoute, parseBody: Middleware): Middleware {
+  const handle = async (ctx: Context): Promise<void> => {
+    const checking = route.policy.check(ctx);
+    if (checking) await checking;
     const params = validate(route.params, (ctx as Context & { params?: unknown }).params ?? {}, 'params');
-    const query = validate(route.query, ctx.query, 'query');
+    // A route that declares no query schema gets none: nothing unvalidated reaches a handler as input.
+    const query = route.query ? validate(route.query, ctx.query, 'query') : {};
     const rawBody = (ctx.request as { body?: unknown }).body;
     if (route.body && rawBody === undefined && ctx.request.length && !ctx.is('json', 'urlencoded')) {
       throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
@@ -53,13 +64,17 @@ function routeMiddleware(route: OwnedRoute): Middleware {
     const body = validate(route.body, rawBody ?? {}, 'body');
     await route.handler(ctx, { body, query, params });
   };
+  if (!methodsWithBody.has(route.method)) return handle;
+  return (ctx) => parseBody(ctx, () => handle(ctx));
 }
 
 /** Builds the router from every declared route, with 405 + Allow for a wrong method on a known path. */
-export function buildRouteTable(routes: readonly OwnedRoute[]): Middleware {
+export function buildRouteTable(routes: readonly OwnedRoute[], options: RouteTableOptions): Middleware {
   checkRouteDeclarations(routes);
+  const limit = options.bodyLimit;
+  const parseBody = koaBody({ multipart: false, jsonLimit: limit, formLimit: limit, textLimit: limit, jsonStrict: true }) as Middleware;
   const router = new Router();
-  for (const route of routes) router.register(route.path, [route.method], routeMiddleware(route));
+  for (const route of routes) router.register(route.path, [route.method], routeMiddleware(route, parseBody));
   const dispatch = router.routes();
   const allowed = router.allowedMethods();
   // The router's context type adds params; at run time it is the same Koa context.

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import type { Middleware } from 'koa';
-import type { RequestState } from './request-context.ts';
+import type { Context } from 'koa';
+import type { RequestState } from './request-state.ts';
 
-/** The Content-Security-Policy for a response whose inline <style> carries `nonce`. */
-export function contentSecurityPolicy(nonce: string): string {
+/** The Content-Security-Policy of a themed page whose inline <style> carries `nonce` (none when the page has no inline style). */
+export function pageContentSecurityPolicy(nonce: string | undefined): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    `style-src 'self' 'nonce-${nonce}'`,
+    nonce === undefined ? "style-src 'self'" : `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
@@ -19,27 +18,46 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-/**
- * Sets the security headers on every response, errors included: they are set before anything else runs,
- * and the error renderer keeps them. HSTS only where the connection is (or a trusted proxy says it is) HTTPS.
- */
-export function securityHeaders(options: { hstsMaxAgeSeconds: number }): Middleware {
+// Anything that is not an HTML page (JSON, assets, files, errors in JSON) may load nothing and be framed by no one.
+const resourceContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+// On every response, set before anything else runs so that even a response flushed early carries them.
+const everyResponse: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy': resourceContentSecurityPolicy,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+});
+
+// Only what a browser shows as a page needs these (the CSP's frame-ancestors already keeps everything
+// else out of frames); each header on every JSON answer costs measurable throughput (bench/RESULTS.md).
+const pagesOnly: Readonly<Record<string, string>> = Object.freeze({
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()',
+  'X-Permitted-Cross-Domain-Policies': 'none',
+});
+
+/** The two moments security headers are set: before anything runs, and once the response is known. */
+export interface SecurityHeaders {
+  /** Every response's headers, set first so that even a response flushed early carries them. */
+  beforeResponse(ctx: Context): void;
+  /** For an HTML page: the page policy with the nonce of its inline style, and the page-only headers. */
+  afterResponse(ctx: Context): void;
+}
+
+/** The security headers of every response, errors included; HSTS only where the connection is (or a trusted proxy says it is) HTTPS. */
+export function securityHeaders(options: { hstsMaxAgeSeconds: number }): SecurityHeaders {
   const hsts = `max-age=${options.hstsMaxAgeSeconds}; includeSubDomains`;
-  return async (ctx, next) => {
-    // base64url: valid in a CSP nonce-source, and nothing in it needs escaping in an HTML attribute.
-    const nonce = randomBytes(16).toString('base64url');
-    (ctx.state as RequestState).cspNonce = nonce;
-    ctx.set({
-      'Content-Security-Policy': contentSecurityPolicy(nonce),
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()',
-      'X-Permitted-Cross-Domain-Policies': 'none',
-    });
-    if (ctx.secure) ctx.set('Strict-Transport-Security', hsts);
-    await next();
+  return {
+    beforeResponse(ctx) {
+      ctx.set(everyResponse);
+      if (ctx.secure) ctx.set('Strict-Transport-Security', hsts);
+    },
+    afterResponse(ctx) {
+      if (ctx.headerSent || ctx.response.type !== 'text/html') return;
+      ctx.set(pagesOnly);
+      ctx.set('Content-Security-Policy', pageContentSecurityPolicy((ctx.state as RequestState).issuedCspNonce));
+    },
   };
 }

@@ -37,11 +37,7 @@ function parseAssetPath(rawPath: string): { theme: string; version: string; path
  * current version is cached for a year as immutable; ETag revalidation answers 304.
  */
 export function serveThemeAssets(engine: ThemeEngine): (ctx: Koa.Context, next: Koa.Next) => Promise<void> {
-  return async function serveThemeAsset(ctx, next) {
-    if (!ctx.path.startsWith(prefix)) {
-      await next();
-      return;
-    }
+  const serveAsset = async (ctx: Koa.Context): Promise<void> => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       throw new AppError(405, 'method_not_allowed', 'Theme assets can only be fetched with GET or HEAD.', { headers: { Allow: 'GET, HEAD' } });
     }
@@ -63,4 +59,6 @@ export function serveThemeAssets(engine: ThemeEngine): (ctx: Koa.Context, next: 
     // HEAD ends without a body; opening a stream for it would only hold a file descriptor.
     if (ctx.method === 'GET') ctx.body = asset.content ?? createReadStream(asset.file);
   };
+  // Not async itself: every other request passes straight on without an extra promise.
+  return (ctx, next) => (ctx.path.startsWith(prefix) ? serveAsset(ctx) : next());
 }

@@ -27,7 +27,7 @@ export async function createTestApp(kind: 'sqlite' | 'postgres', overrides: Conf
       ...overrides,
       dataDir: database.dataDir,
       server: { tls: false, port: 0, host: '127.0.0.1', ...overrides.server },
-      database: { url: database.databaseUrl, ...overrides.database },
+      database: { url: database.databaseUrl, guardTransactions: true, ...overrides.database },
       keys: { masterKeyFile: join(keys, 'master.key'), ...overrides.keys },
       jobs: { enabled: false, ...overrides.jobs },
       log: { level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent' },

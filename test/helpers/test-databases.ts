@@ -62,7 +62,8 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
 
 /** The `database` config section for a test database: SQLite when url is null. */
 export function testDatabaseConfig(databaseUrl: string | null, overrides: Partial<KirjuriConfig['database']> = {}): KirjuriConfig['database'] {
-  return { url: databaseUrl, sqliteFile: 'kirjuri.sqlite', busyTimeoutMs: 5000, poolMax: 10, logQueries: false, ...overrides };
+  // Tests run with the transaction guard on: a write that forgot its { transaction } fails the test at once.
+  return { url: databaseUrl, sqliteFile: 'kirjuri.sqlite', busyTimeoutMs: 5000, writerWaitTimeoutMs: 30_000, guardTransactions: true, poolMax: 10, logQueries: false, ...overrides };
 }
 
 /** A logger for tests: silent unless TEST_LOG_LEVEL asks for more. */

@@ -4,12 +4,22 @@ import { kirjuriVersion } from '../../core/kernel/install-paths.ts';
 import { createTestApp, fixturePluginsDir, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
 
+/** Every response's headers; an HTML page also gets the page policy (its own styles and scripts only) and the page-only headers. */
 const expectSecurityHeaders = (res: request.Response): void => {
   expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
-  expect(res.headers['content-security-policy']).to.contain("frame-ancestors 'none'").and.to.contain("default-src 'self'");
+  expect(res.headers['content-security-policy']).to.contain("frame-ancestors 'none'");
   expect(res.headers['x-content-type-options']).to.equal('nosniff');
   expect(res.headers['referrer-policy']).to.equal('no-referrer');
-  expect(res.headers['x-frame-options']).to.equal('DENY');
+  if (/^text\/html/.test(res.headers['content-type'] ?? '')) {
+    expect(res.headers['x-frame-options']).to.equal('DENY');
+    expect(res.headers['cross-origin-resource-policy']).to.equal('same-origin');
+    expect(res.headers['content-security-policy']).to.contain("default-src 'self'").and.to.contain("script-src 'self'").and.to.contain("object-src 'none'");
+    expect(res.headers['cross-origin-opener-policy']).to.equal('same-origin');
+    expect(res.headers['permissions-policy']).to.contain('microphone=()');
+  } else {
+    expect(res.headers['content-security-policy']).to.contain("default-src 'none'");
+    expect(res.headers['cross-origin-opener-policy']).to.equal(undefined);
+  }
 };
 
 forEachDatabase('the HTTP basics', (kind) => {
@@ -72,6 +82,9 @@ forEachDatabase('the HTTP basics', (kind) => {
     const res = await request(app.handler).get('/api/v1/echo/crash').expect(500);
     expect(res.body.error.code).to.equal('internal_error');
     expect(JSON.stringify(res.body)).not.to.contain('passwd');
+    expect(res.headers['content-disposition'], 'headers the handler set before failing are dropped').to.equal(undefined);
+    expect(res.headers['cache-control']).to.equal(undefined);
+    expectSecurityHeaders(res);
     expect(res.body.error.details).to.deep.equal({});
     expectSecurityHeaders(res);
   });
@@ -106,6 +119,9 @@ forEachDatabase('the HTTP basics', (kind) => {
     const nonce = /<style nonce="([^"]+)">/.exec(res.text)?.[1];
     expect(nonce, 'the inline style carries a nonce').to.be.a('string');
     expect(res.headers['content-security-policy']).to.contain(`'nonce-${nonce}'`);
+    expectSecurityHeaders(res);
+    const again = await request(app.handler).get('/').expect(200);
+    expect(/<style nonce="([^"]+)">/.exec(again.text)?.[1], 'a new nonce for every page').not.to.equal(nonce);
   });
 
   it('theme assets are served with a year of immutable caching, an ETag and 304 on revalidation', async () => {

@@ -212,6 +212,31 @@ describe('the SQLite connection strategy', () => {
   });
 });
 
+describe('the SQLite writer without the transaction guard (production default)', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeEach(async () => {
+    testDb = await createTestDatabase('sqlite');
+    db = await openDatabase({ config: testDatabaseConfig(null, { guardTransactions: false, writerWaitTimeoutMs: 300 }), dataDir: testDb.dataDir, log: testLogger() });
+    await db.sequelize.query('CREATE TABLE counter_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT NOT NULL, seen INTEGER NOT NULL)');
+  });
+  afterEach(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('a write that forgot { transaction } inside transaction() fails after writerWaitTimeoutMs instead of hanging, and the writer recovers', async () => {
+    const error = await rejectionOf(db.transaction(async (t) => {
+      await db.sequelize.query("INSERT INTO counter_rows (label, seen) VALUES ('inside', 1)", { transaction: t });
+      await db.sequelize.query("INSERT INTO counter_rows (label, seen) VALUES ('forgot', 1)");
+    }));
+    expect(error.message).to.contain('The database writer stayed busy for 300 ms').and.to.contain('database.guardTransactions');
+    await db.sequelize.query("INSERT INTO counter_rows (label, seen) VALUES ('after', 1)");
+    const rows = await select<{ label: string }>(db, 'SELECT label FROM counter_rows ORDER BY id');
+    expect(rows.map((r) => r.label)).to.deep.equal(['after']);
+  });
+});
+
 describe('openDatabase() on SQLite with a bad data directory', () => {
   let testDb: TestDatabase;
   beforeEach(async () => {

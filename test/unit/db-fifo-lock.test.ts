@@ -25,6 +25,21 @@ describe('FifoLock', () => {
     expect(lock.held).to.equal(false);
   });
 
+  it('acquire(timeoutMs) resolves false and leaves the queue when the lock does not come in time', async () => {
+    const lock = new FifoLock();
+    expect(await lock.acquire(50)).to.equal(true);
+    const late = lock.acquire(20);
+    const patient = lock.acquire(5_000);
+    expect(lock.waiting).to.equal(2);
+    expect(await late).to.equal(false);
+    expect(lock.waiting).to.equal(1);
+    lock.release();
+    expect(await patient).to.equal(true);
+    expect(lock.held).to.equal(true);
+    lock.release();
+    expect(lock.held).to.equal(false);
+  });
+
   it('release() hands the lock to the waiter so a newcomer cannot jump the queue', async () => {
     const lock = new FifoLock();
     await lock.acquire();
