@@ -74,9 +74,19 @@ export function buildRouteTable(routes: readonly OwnedRoute[], options: RouteTab
   const limit = options.bodyLimit;
   const parseBody = koaBody({ multipart: false, jsonLimit: limit, formLimit: limit, textLimit: limit, jsonStrict: true }) as Middleware;
   const router = new Router();
-  for (const route of routes) router.register(route.path, [route.method], routeMiddleware(route, parseBody));
+  // Paths without parameters are also found by one map lookup: the router tries every pattern in turn.
+  const exactRoutes = new Map<string, Middleware>();
+  for (const route of routes) {
+    const middleware = routeMiddleware(route, parseBody);
+    router.register(route.path, [route.method], middleware);
+    if (!/[:*(]/.test(route.path)) exactRoutes.set(`${route.method} ${route.path}`, middleware);
+  }
   const dispatch = router.routes();
   const allowed = router.allowedMethods();
-  // The router's context type adds params; at run time it is the same Koa context.
-  return async (ctx, next) => dispatch(ctx as never, () => allowed(ctx as never, next));
+  return (ctx, next) => {
+    const exact = exactRoutes.get(`${ctx.method} ${ctx.path}`);
+    if (exact) return exact(ctx, next);
+    // The router's context type adds params; at run time it is the same Koa context.
+    return dispatch(ctx as never, () => allowed(ctx as never, next));
+  };
 }
