@@ -52,10 +52,12 @@ const health = JSON.parse(body) as { status: string };
 if (health.status !== 'ok') fail(`unexpected health answer ${body}`);
 
 child.removeAllListeners('exit');
-const exitCode = await new Promise<number | null>((resolve) => {
-  child.on('exit', (code) => resolve(code));
-  child.kill('SIGTERM');
+const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+  child.on('exit', (code, signal) => resolve({ code, signal }));
+  // Not child.kill(): under Deno 2.9 a child killed that way always reports (null, 'SIGTERM'), even when
+  // it caught the signal and exited 0; a plain kill lets the real exit code through.
+  process.kill(child.pid!, 'SIGTERM');
 });
 rmSync(dataDir, { recursive: true, force: true });
-if (exitCode !== 0) fail(`Kirjuri exited with ${exitCode} after SIGTERM`);
+if (exit.code !== 0) fail(`Kirjuri exited with ${exit.code} (signal ${exit.signal}) after SIGTERM`);
 console.log(`deno smoke: ok (${url}/api/v1/health answered ${body} under Deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno?.version.deno ?? '?'})`);
