@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import Koa from 'koa';
-import type { Context } from 'koa';
 import type { KirjuriConfig } from './config/config-schema.ts';
 import { createLogger, type Logger } from './kernel/create-logger.ts';
 import { HookBus } from './kernel/hook-bus.ts';
@@ -16,12 +15,15 @@ import { coreMigrations, runMigrations } from './db/run-migrations.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { loadThemeEngine, type ThemeEngine } from './web/theme-engine.ts';
 import { serveThemeAssets } from './web/serve-theme-assets.ts';
+import { createPageRenderer } from './web/page-renderer.ts';
 import { requestFrame } from './http/request-frame.ts';
-import type { RequestState } from './http/request-state.ts';
 import { buildRouteTable } from './http/route-table.ts';
 import { buildOpenApiDocument } from './http/openapi-document.ts';
 import { coreRoutes } from './http/core-routes.ts';
 import type { OwnedRoute } from './kernel/route-declaration.ts';
+import { createIdentity, type Identity } from './identity/create-identity.ts';
+import { prepareSetupToken } from './identity/setup-token.ts';
+import type { PasswordHasher } from './identity/password-hasher.ts';
 
 /** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
 export interface KirjuriApp {
@@ -37,6 +39,10 @@ export interface KirjuriApp {
   /** Every route, core's and the plugins', as the router serves them. */
   routes: readonly OwnedRoute[];
   scheduler: JobScheduler;
+  /** Core identity: users, tenants, memberships, sessions, tokens, sign-in. */
+  identity: Identity;
+  /** The one-time setup token to print at start, or null (set up already, or it comes from setup.token). */
+  setupToken: string | null;
   /** Stops jobs, destroys plugins in reverse order and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -51,7 +57,7 @@ export function pluginRoots(config: KirjuriConfig): string[] {
  * plugins bootstrapped, middleware assembled. Any failure stops here with a clear error and
  * closes what was opened: never a half-started server.
  */
-export async function createApp(config: KirjuriConfig, options: { log?: Logger } = {}): Promise<KirjuriApp> {
+export async function createApp(config: KirjuriConfig, options: { log?: Logger; passwordHasher?: PasswordHasher } = {}): Promise<KirjuriApp> {
   const log = options.log ?? createLogger(config.log.level);
   prepareDataDir(config.dataDir);
 
@@ -67,23 +73,27 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger }
     kirjuriVersion,
     viewDirs: declarations.viewDirs,
   });
-  const renderPage = (ctx: Context, view: string, data: Record<string, unknown>): string => {
-    const state = ctx.state as RequestState;
-    return themes.render({ view, data, locals: { requestId: state.requestId, cspNonce: state.cspNonce } });
-  };
-
-  let openApi: Record<string, unknown> | undefined;
-  const routes: OwnedRoute[] = [...coreRoutes({ version: kirjuriVersion, openApiDocument: () => (openApi ??= buildOpenApiDocument(routes, { version: kirjuriVersion })), renderPage }), ...declarations.routes];
-  const routeTable = buildRouteTable(routes, { bodyLimit: config.server.jsonLimit });
+  const renderPage = createPageRenderer(themes);
 
   const db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
+  const identity = createIdentity(db, config, { renderPage, hasher: options.passwordHasher });
+
+  let openApi: Record<string, unknown> | undefined;
+  const routes: OwnedRoute[] = [
+    ...coreRoutes({ version: kirjuriVersion, openApiDocument: () => (openApi ??= buildOpenApiDocument(routes, { version: kirjuriVersion })) }),
+    ...identity.routes,
+    ...declarations.routes,
+  ];
+  const routeTable = buildRouteTable(routes, { bodyLimit: config.server.jsonLimit });
   const scheduler = new JobScheduler({ db, log, pollIntervalMs: config.jobs.pollIntervalMs });
   const runtimeFor = (plugin: RegisteredPlugin): PluginRuntime => ({
     name: plugin.definition.name, dir: plugin.dir, config: plugin.config, kirjuri: config,
     log: log.child({ plugin: plugin.definition.name }), db, services, hooks,
   });
+  let setupToken: string | null;
   try {
     await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
+    setupToken = await prepareSetupToken(db, { configuredToken: config.setup.token, setUp: await identity.users.anyExists() });
     await bootstrapPlugins(plugins, runtimeFor, services);
     for (const job of declarations.jobs) scheduler.add(job);
   } catch (error) {
@@ -93,6 +103,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger }
 
   const app = new Koa({ proxy: config.server.trustProxy });
   app.silent = true;
+  app.context.identity = identity.services;
   app.use(requestFrame({
     log, trustProxy: config.server.trustProxy, hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds,
     renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
@@ -114,5 +125,5 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger }
     }
   })());
 
-  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, close };
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, setupToken, close };
 }

@@ -4,6 +4,7 @@ import { kirjuriVersion } from '../kernel/install-paths.ts';
 import { CliFailure } from './cli-failure.ts';
 import { exitCodes } from './exit-codes.ts';
 import { addServeCommand } from './serve-command.ts';
+import { addIdentityCommands } from './identity-commands.ts';
 
 /** Builds the kirjuri command-line program with every core command. */
 export function buildProgram(): Command {
@@ -13,7 +14,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run "kirjuri --help" for the commands)')
     .exitOverride();
   addServeCommand(program);
-  program.commands.forEach((command) => command.exitOverride().showHelpAfterError());
+  addIdentityCommands(program);
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  all(program).slice(1).forEach((command) => command.exitOverride().showHelpAfterError());
   return program;
 }
 

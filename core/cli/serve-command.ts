@@ -31,6 +31,8 @@ export function addServeCommand(program: Command): void {
         throw new CliFailure(`Kirjuri could not start: ${(error as Error).message}`, exitCodes.failure, error);
       }
       console.log(`Kirjuri listening on ${running.url}`);
+      // Printed once, to the console only (never to the log): whoever opens it first becomes the administrator.
+      if (kirjuri.setupToken) console.log(`Set Kirjuri up at ${config.server.publicUrl ?? running.url}/setup?token=${kirjuri.setupToken} (one-time link)`);
       if (running.redirectPort !== null) console.log(`Plain HTTP on port ${running.redirectPort} redirects to HTTPS.`);
 
       let stopping = false;

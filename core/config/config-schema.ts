@@ -40,6 +40,10 @@ export const configSchema = z.strictObject({
     masterKeyFile: z.string().min(1),
   }),
   setup: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
+  sessions: z.strictObject({
+    idleMinutes: z.number().int().min(1).max(24 * 60),
+    absoluteHours: z.number().int().min(1).max(24 * 30),
+  }),
   reports: z.strictObject({ chromium: z.string().min(1).nullable() }),
   backup: z.strictObject({
     dir: z.string().min(1).nullable(),

@@ -1,11 +1,9 @@
-import type { Context } from 'koa';
 import { publicAccess, type OwnedRoute } from '../kernel/route-declaration.ts';
 
-/** Core's own routes: health, the OpenAPI document and the landing page. */
+/** Core's own routes: health and the OpenAPI document. */
 export function coreRoutes(options: {
   version: string;
   openApiDocument: () => Record<string, unknown>;
-  renderPage: (ctx: Context, view: string, data: Record<string, unknown>) => string;
 }): OwnedRoute[] {
   const health = Object.freeze({ status: 'ok', version: options.version });
   return [
@@ -23,14 +21,6 @@ export function coreRoutes(options: {
       summary: 'This OpenAPI document, generated from the route declarations.',
       handler(ctx) {
         ctx.body = options.openApiDocument();
-      },
-    },
-    {
-      owner: 'core', method: 'GET', path: '/', policy: publicAccess, tags: ['web'],
-      summary: 'The landing page.',
-      handler(ctx) {
-        ctx.type = 'html';
-        ctx.body = options.renderPage(ctx, 'core/home', { title: 'Kirjuri' });
       },
     },
   ];

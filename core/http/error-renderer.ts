@@ -92,6 +92,12 @@ export function errorRenderer(options: { renderPage: ErrorPageRenderer }): Error
         ctx.req.socket?.destroy();
         return;
       }
+      if (error.status === 401 && ctx.method === 'GET' && !wantsJson(ctx)) {
+        // A browser asking for a page that needs sign-in goes to the sign-in page, and back afterwards.
+        ctx.status = 303;
+        ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`);
+        return;
+      }
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
       const message = error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.';

@@ -112,15 +112,16 @@ forEachDatabase('the HTTP basics', (kind) => {
     for (const route of routes) expect(route.policy?.name, `${route.method} ${route.path}`).to.be.a('string').and.not.equal('');
   });
 
-  it('the landing page renders in the default theme', async () => {
-    const res = await request(app.handler).get('/').expect(200);
+  it('/ sends a new instance to setup, and the setup page renders in the default theme with a nonce\'d style', async () => {
+    await request(app.handler).get('/').expect(302).expect('Location', '/setup');
+    const res = await request(app.handler).get('/setup').expect(200);
     expect(res.headers['content-type']).to.match(/^text\/html/);
     expect(res.text).to.match(/<html lang="/);
     const nonce = /<style nonce="([^"]+)">/.exec(res.text)?.[1];
     expect(nonce, 'the inline style carries a nonce').to.be.a('string');
     expect(res.headers['content-security-policy']).to.contain(`'nonce-${nonce}'`);
     expectSecurityHeaders(res);
-    const again = await request(app.handler).get('/').expect(200);
+    const again = await request(app.handler).get('/setup').expect(200);
     expect(/<style nonce="([^"]+)">/.exec(again.text)?.[1], 'a new nonce for every page').not.to.equal(nonce);
   });
 

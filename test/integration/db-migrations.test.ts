@@ -17,6 +17,9 @@ export async function up({ sequelize, transaction, dialect }) {
 }
 `;
 
+/** Core's own migrations, in order: the tests below expect exactly these. */
+const coreMigrationNames = ['20261122-01-job-locks', '20261122-02-identity'];
+
 forEachDatabase('runMigrations()', (kind) => {
   let testDb: TestDatabase;
   let db: Database;
@@ -54,8 +57,9 @@ forEachDatabase('runMigrations()', (kind) => {
   }
 
   it("runMigrations() applies core's migrations once: the job lock table exists and a second run applies nothing", async () => {
-    expect(await listPendingMigrations(db, [coreMigrations])).to.deep.equal([{ owner: 'core', name: '20261122-01-job-locks' }]);
-    expect(await runMigrations(db, [coreMigrations], log)).to.deep.equal({ applied: [{ owner: 'core', name: '20261122-01-job-locks' }] });
+    const core = coreMigrationNames.map((name) => ({ owner: 'core', name }));
+    expect(await listPendingMigrations(db, [coreMigrations])).to.deep.equal(core);
+    expect(await runMigrations(db, [coreMigrations], log)).to.deep.equal({ applied: core });
     expect(await tableExists('kirjuri_job_locks')).to.equal(true);
     expect(await runMigrations(db, [coreMigrations], log)).to.deep.equal({ applied: [] });
     expect(await listPendingMigrations(db, [coreMigrations])).to.deep.equal([]);
@@ -70,7 +74,7 @@ forEachDatabase('runMigrations()', (kind) => {
     const reports = await pluginSet('reports', { '20261101-01-reports.js': createTable('rep_reports', ', folder_id INTEGER REFERENCES rec_folders(id)') });
     const { applied } = await runMigrations(db, [coreMigrations, records, reports], log);
     expect(applied.map((m) => `${m.owner}/${m.name}`)).to.deep.equal([
-      'core/20261122-01-job-locks', 'records/20261130-01-templates', 'records/20261201-01-folders', 'reports/20261101-01-reports',
+      ...coreMigrationNames.map((name) => `core/${name}`), 'records/20261130-01-templates', 'records/20261201-01-folders', 'reports/20261101-01-reports',
     ]);
     expect(await tableExists('rep_reports')).to.equal(true);
   });
@@ -150,10 +154,10 @@ export async function up({ sequelize, transaction }) {
     try {
       const [first, second] = await Promise.all([runMigrations(db, [coreMigrations, set], log), runMigrations(other, [coreMigrations, set], log)]);
       const all = [...first.applied, ...second.applied].map((m) => `${m.owner}/${m.name}`).sort();
-      expect(all).to.deep.equal(['core/20261122-01-job-locks', 'records/20261122-01-a', 'records/20261122-02-b', 'records/20261122-03-c']);
+      expect(all).to.deep.equal([...coreMigrationNames.map((name) => `core/${name}`), 'records/20261122-01-a', 'records/20261122-02-b', 'records/20261122-03-c']);
     } finally {
       await other.close();
     }
-    expect(await recorded()).to.deep.equal(['core/20261122-01-job-locks', 'records/20261122-01-a', 'records/20261122-02-b', 'records/20261122-03-c']);
+    expect(await recorded()).to.deep.equal([...coreMigrationNames.map((name) => `core/${name}`), 'records/20261122-01-a', 'records/20261122-02-b', 'records/20261122-03-c']);
   });
 });

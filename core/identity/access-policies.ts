@@ -1,0 +1,100 @@
+import type { Context } from 'koa';
+import { AppError } from '../http/app-error.ts';
+import type { RequestState } from '../http/request-state.ts';
+import type { RoutePolicy } from '../kernel/route-declaration.ts';
+import { roleAtLeast, type TenantRole } from '../tenants/roles.ts';
+import type { Tenant } from '../tenants/tenant-store.ts';
+import type { Authentication } from './authenticator.ts';
+import { assertCsrfToken, assertSameOrigin, isUnsafeMethod } from './csrf-protection.ts';
+import './identity-services.ts';
+
+/** The tenant a tenant route runs in and the caller's role there (set by tenantRole policies). */
+export interface TenantAccess {
+  tenant: Tenant;
+  role: TenantRole;
+}
+
+const notSignedIn = (): AppError => new AppError(401, 'unauthenticated', 'Sign in first: this needs a session or an API token.');
+
+/**
+ * Resolves the caller and refuses the request without one (401). Unsafe requests made with the session
+ * cookie must come from this site and carry the session's CSRF token; bearer requests need neither.
+ */
+export async function requireAuthentication(ctx: Context): Promise<Authentication> {
+  const authentication = await ctx.identity.authenticator.authenticate(ctx);
+  if (!authentication) {
+    if (isUnsafeMethod(ctx.method)) assertSameOrigin(ctx, ctx.identity.publicOrigin);
+    throw notSignedIn();
+  }
+  if (authentication.via === 'session' && isUnsafeMethod(ctx.method)) {
+    assertSameOrigin(ctx, ctx.identity.publicOrigin);
+    assertCsrfToken(ctx, authentication.csrfToken);
+  }
+  return authentication;
+}
+
+/** The caller's authentication; only valid in a route whose policy required one. */
+export function authenticationOf(ctx: Context): Authentication {
+  const authentication = (ctx.state as RequestState).authentication as Authentication | null | undefined;
+  if (!authentication) throw new Error('authenticationOf() was called in a route whose policy does not require sign-in.');
+  return authentication;
+}
+
+/** The tenant and role of a tenant route; only valid in a route with a tenantRole policy. */
+export function tenantAccessOf(ctx: Context): TenantAccess {
+  const access = (ctx.state as RequestState).tenantAccess as TenantAccess | undefined;
+  if (!access) throw new Error('tenantAccessOf() was called in a route without a tenantRole policy.');
+  return access;
+}
+
+/** Anyone may call it, but an unsafe request must come from this site (login CSRF): for sign-in and setup. */
+export const publicFormAccess: RoutePolicy = Object.freeze({
+  name: 'public-same-origin',
+  check(ctx: Context) {
+    if (isUnsafeMethod(ctx.method)) assertSameOrigin(ctx, ctx.identity.publicOrigin);
+  },
+});
+
+/** Any signed-in user (session or API token). */
+export const signedIn: RoutePolicy = Object.freeze({
+  name: 'signed-in',
+  async check(ctx: Context) {
+    await requireAuthentication(ctx);
+  },
+});
+
+/** Instance administrators only: a signed-in user without the right gets 403. */
+export const instanceAdmin: RoutePolicy = Object.freeze({
+  name: 'instance-admin',
+  async check(ctx: Context) {
+    const { user } = await requireAuthentication(ctx);
+    if (!user.isInstanceAdmin) throw new AppError(403, 'forbidden', 'Only instance administrators may do this.');
+  },
+});
+
+const tenantPolicies = new Map<TenantRole, RoutePolicy>();
+
+/**
+ * Members of the route's tenant (path parameter `t`, the slug) with at least `minimum` role. A tenant
+ * the caller does not belong to answers 404 exactly like one that does not exist; a member whose role
+ * is too low gets 403, since they know the tenant exists.
+ */
+export function tenantRole(minimum: TenantRole): RoutePolicy {
+  let policy = tenantPolicies.get(minimum);
+  if (!policy) {
+    policy = Object.freeze({
+      name: `tenant-${minimum}`,
+      async check(ctx: Context) {
+        const { user } = await requireAuthentication(ctx);
+        const slug = (ctx as Context & { params?: Record<string, string> }).params?.t;
+        const tenant = slug ? await ctx.identity.tenants.findBySlug(slug) : null;
+        const membership = tenant ? await ctx.identity.memberships.find(tenant.id, user.id) : null;
+        if (!tenant || !membership || membership.disabledAt !== null) throw new AppError(404, 'not_found', 'Nothing was found at this address.');
+        if (!roleAtLeast(membership.role, minimum)) throw new AppError(403, 'forbidden', `This needs the ${minimum} role or higher in this tenant; yours is ${membership.role}.`);
+        (ctx.state as RequestState).tenantAccess = { tenant, role: membership.role } satisfies TenantAccess;
+      },
+    });
+    tenantPolicies.set(minimum, policy);
+  }
+  return policy;
+}

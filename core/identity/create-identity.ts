@@ -1,0 +1,66 @@
+import type { KirjuriConfig } from '../config/config-schema.ts';
+import type { Database } from '../db/open-database.ts';
+import type { OwnedRoute } from '../kernel/route-declaration.ts';
+import { MembershipStore } from '../tenants/membership-store.ts';
+import { TenantStore } from '../tenants/tenant-store.ts';
+import { ApiTokenStore } from './api-token-store.ts';
+import { Authenticator } from './authenticator.ts';
+import { identityRoutes } from './identity-routes.ts';
+import type { IdentityServices } from './identity-services.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import { PasswordHasher } from './password-hasher.ts';
+import { SessionStore } from './session-store.ts';
+import { PasswordSignIn } from './sign-in.ts';
+import { UserStore } from './user-store.ts';
+import { PasswordResetStore } from './password-reset-store.ts';
+import { tenantRoutes } from '../tenants/tenant-routes.ts';
+import { tenantPages } from '../tenants/tenant-pages.ts';
+import { MemberAdministration } from '../tenants/member-administration.ts';
+import type { PageRenderer } from '../web/page-renderer.ts';
+import { identityPages } from './identity-pages.ts';
+import { profilePages } from './profile-pages.ts';
+
+/** Core identity, wired: the stores, sign-in, what policies need per request, and the routes. */
+export interface Identity {
+  users: UserStore;
+  tenants: TenantStore;
+  memberships: MembershipStore;
+  sessions: SessionStore;
+  tokens: ApiTokenStore;
+  throttle: LoginThrottle;
+  resets: PasswordResetStore;
+  hasher: PasswordHasher;
+  signIn: PasswordSignIn;
+  services: IdentityServices;
+  routes: OwnedRoute[];
+}
+
+/** Builds core identity over a database with the configured session lifetimes; tests may pass a cheaper hasher. */
+export function createIdentity(db: Database, config: KirjuriConfig, options: { renderPage: PageRenderer; hasher?: PasswordHasher }): Identity {
+  const users = new UserStore(db);
+  const tenants = new TenantStore(db);
+  const memberships = new MembershipStore(db);
+  const sessions = new SessionStore(db, { idleMs: config.sessions.idleMinutes * 60_000, absoluteMs: config.sessions.absoluteHours * 3_600_000 });
+  const tokens = new ApiTokenStore(db);
+  const throttle = new LoginThrottle(db);
+  const hasher = options.hasher ?? new PasswordHasher();
+  const resets = new PasswordResetStore(db);
+  const signIn = new PasswordSignIn({ users, memberships, sessions, throttle, hasher });
+  const administration = new MemberAdministration({ db, users, tenants, memberships, sessions, resets, hasher });
+  const { renderPage } = options;
+  const publicUrl = config.server.publicUrl;
+  const services: IdentityServices = {
+    authenticator: new Authenticator(sessions, tokens), tenants, memberships,
+    publicOrigin: config.server.publicUrl ? new URL(config.server.publicUrl).origin : null,
+  };
+  return {
+    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, services,
+    routes: [
+      ...identityRoutes({ db, users, tenants, memberships, sessions, tokens, hasher, signIn, resets, throttle }),
+      ...tenantRoutes({ tenants, memberships, administration, publicUrl }),
+      ...identityPages({ db, users, tenants, memberships, sessions, hasher, signIn, renderPage }),
+      ...profilePages({ db, users, sessions, tokens, resets, throttle, hasher, renderPage }),
+      ...tenantPages({ tenants, memberships, administration, renderPage, publicUrl }),
+    ],
+  };
+}

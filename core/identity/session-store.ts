@@ -1,0 +1,100 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Database } from '../db/open-database.ts';
+import { timeValue } from '../db/row-values.ts';
+import { hashSecret, newSecret } from './secret-token.ts';
+import { toUser, userColumns, type User, type UserRow } from './user-store.ts';
+
+/** How long sessions live (SECURITY.md: idle 30 min, absolute 12 h by default). */
+export interface SessionLifetimes {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+/** A live session and its user. */
+export interface ResolvedSession {
+  idHash: string;
+  user: User;
+  createdAt: number;
+  expiresAt: number;
+}
+
+interface SessionRow extends UserRow { id_hash: string; created_at: unknown; last_seen_at: unknown; expires_at: unknown }
+
+// last_seen_at is written at most this often per session: a write on every request would cost more
+// than the idle timeout's precision is worth.
+const touchIntervalMs = 60_000;
+const maxUserAgentLength = 300;
+
+/**
+ * Sessions in the database (kirjuri_sessions), so that several app nodes share them. The session id
+ * is 32 random bytes, handed to the browser once and stored only as its SHA-256.
+ */
+export class SessionStore {
+  readonly #db: Database;
+  readonly #lifetimes: SessionLifetimes;
+
+  constructor(db: Database, lifetimes: SessionLifetimes) {
+    this.#db = db;
+    this.#lifetimes = lifetimes;
+  }
+
+  /** Starts a session for a user; returns the secret for the cookie (never stored) and when it ends at the latest. */
+  async create(userId: string, client: { ip: string | null; userAgent: string | null }, transaction?: Transaction): Promise<{ secret: string; expiresAt: number }> {
+    const secret = newSecret();
+    const now = Date.now();
+    const expiresAt = now + this.#lifetimes.absoluteMs;
+    await this.#db.sequelize.query(
+      'INSERT INTO kirjuri_sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5, $6)',
+      { bind: [hashSecret(secret), userId, now, expiresAt, client.ip, client.userAgent?.slice(0, maxUserAgentLength) ?? null], type: QueryTypes.INSERT, transaction },
+    );
+    return { secret, expiresAt };
+  }
+
+  /**
+   * The session a cookie's secret names, if it is live: not past its absolute end, not idle too long,
+   * its user not disabled. A dead session is deleted on the way. Keeps last_seen_at current.
+   */
+  async resolve(secret: string): Promise<ResolvedSession | null> {
+    const idHash = hashSecret(secret);
+    const [row] = await this.#db.sequelize.query<SessionRow>(
+      `SELECT s.id_hash, s.created_at, s.last_seen_at, s.expires_at, ${userColumns}
+       FROM kirjuri_sessions s JOIN kirjuri_users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+      { bind: [idHash], type: QueryTypes.SELECT },
+    );
+    if (!row) return null;
+    const now = Date.now();
+    const lastSeenAt = timeValue(row.last_seen_at)!;
+    const expiresAt = timeValue(row.expires_at)!;
+    const user = toUser(row);
+    if (expiresAt <= now || lastSeenAt + this.#lifetimes.idleMs <= now || user.disabledAt !== null) {
+      await this.destroyByHash(idHash);
+      return null;
+    }
+    if (now - lastSeenAt >= touchIntervalMs) {
+      await this.#db.sequelize.query('UPDATE kirjuri_sessions SET last_seen_at = $1 WHERE id_hash = $2', { bind: [now, idHash], type: QueryTypes.UPDATE });
+    }
+    return { idHash, user, createdAt: timeValue(row.created_at)!, expiresAt };
+  }
+
+  /** Ends one session (logout). */
+  async destroyByHash(idHash: string, transaction?: Transaction): Promise<void> {
+    await this.#db.sequelize.query('DELETE FROM kirjuri_sessions WHERE id_hash = $1', { bind: [idHash], type: QueryTypes.DELETE, transaction });
+  }
+
+  /** Ends every session of a user, except the one given (a password change keeps the session that made it). */
+  async destroyAllOfUser(userId: string, options: { except?: string; transaction?: Transaction } = {}): Promise<void> {
+    await this.#db.sequelize.query(
+      options.except ? 'DELETE FROM kirjuri_sessions WHERE user_id = $1 AND id_hash <> $2' : 'DELETE FROM kirjuri_sessions WHERE user_id = $1',
+      { bind: options.except ? [userId, options.except] : [userId], type: QueryTypes.DELETE, transaction: options.transaction },
+    );
+  }
+
+  /** Deletes sessions past their absolute end or idle too long (a periodic job). Returns how many. */
+  async purgeExpired(): Promise<number> {
+    const now = Date.now();
+    const [, affected] = await this.#db.sequelize.query('DELETE FROM kirjuri_sessions WHERE expires_at <= $1 OR last_seen_at <= $2', {
+      bind: [now, now - this.#lifetimes.idleMs], type: QueryTypes.RAW,
+    }) as [unknown, unknown];
+    return typeof affected === 'number' ? affected : Number((affected as { rowCount?: number })?.rowCount ?? 0);
+  }
+}

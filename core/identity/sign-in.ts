@@ -1,0 +1,65 @@
+import { AppError } from '../http/app-error.ts';
+import type { MembershipStore, TenantOfUser } from '../tenants/membership-store.ts';
+import { accountThrottleKey, ipThrottleKey, type LoginThrottle } from './login-throttle.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import type { SessionStore } from './session-store.ts';
+import { normaliseEmail, type User, type UserStore } from './user-store.ts';
+
+/** What a successful sign-in gives: the user, their tenants, and the new session's secret for the cookie. */
+export interface SignedIn {
+  user: User;
+  tenants: TenantOfUser[];
+  sessionSecret: string;
+  sessionExpiresAt: number;
+}
+
+/** The parts sign-in works with. */
+export interface SignInDependencies {
+  users: UserStore;
+  memberships: MembershipStore;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  hasher: PasswordHasher;
+}
+
+/** The one answer for an unknown email and a wrong password: same status, body and (by a dummy hash) timing. */
+export const invalidCredentials = (): AppError => new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
+
+/**
+ * Password sign-in (SECURITY.md "Identity and sessions"): throttled per account and per address, one
+ * scrypt verification whether or not the email exists, a fresh session (rotation at login), and a
+ * re-hash when the stored hash uses weaker parameters than today's.
+ */
+export class PasswordSignIn {
+  readonly #deps: SignInDependencies;
+
+  constructor(deps: SignInDependencies) {
+    this.#deps = deps;
+  }
+
+  /** Signs a user in, or throws 401 invalid_credentials, 403 account_disabled or 429 too_many_attempts. */
+  async signIn(input: { email: string; password: string }, client: { ip: string | null; userAgent: string | null }): Promise<SignedIn> {
+    const { users, memberships, sessions, throttle, hasher } = this.#deps;
+    const email = normaliseEmail(input.email);
+    const keys = [accountThrottleKey(email), ...(client.ip ? [ipThrottleKey(client.ip)] : [])];
+    const blockedUntil = await throttle.blockedUntil(keys);
+    if (blockedUntil !== null) {
+      const seconds = Math.ceil((blockedUntil - Date.now()) / 1000);
+      throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins: try again in ${seconds} s, or ask an administrator to reset the password.`, {
+        headers: { 'Retry-After': String(seconds) }, details: { retryAfterSeconds: seconds },
+      });
+    }
+    const user = await users.findByEmail(email);
+    const verdict = user?.passwordHash ? await hasher.verify(input.password, user.passwordHash) : (await hasher.dummyVerify(input.password), null);
+    if (!user || !verdict?.ok) {
+      await throttle.recordFailure(keys);
+      throw invalidCredentials();
+    }
+    if (user.disabledAt !== null) throw new AppError(403, 'account_disabled', 'This account is disabled. Ask an administrator of your organisation to enable it.');
+    await throttle.clear([accountThrottleKey(email)]);
+    if (verdict.needsRehash) await users.setPasswordHash(user.id, await hasher.hash(input.password), { changed: false });
+    const session = await sessions.create(user.id, client);
+    const { passwordHash: _hash, passwordChangedAt: _changed, ...publicUser } = user;
+    return { user: publicUser, tenants: await memberships.tenantsOf(user.id), sessionSecret: session.secret, sessionExpiresAt: session.expiresAt };
+  }
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import type { Context } from 'koa';
+import { ownOrigin } from '../http/own-origin.ts';
+import type { OwnedRoute } from '../kernel/route-declaration.ts';
+import { authenticationOf, instanceAdmin, tenantAccessOf, tenantRole } from '../identity/access-policies.ts';
+import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-errors.ts';
+import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
+import type { MemberAdministration } from './member-administration.ts';
+import type { MembershipStore } from './membership-store.ts';
+import { isTenantRole, tenantRoles } from './roles.ts';
+import type { TenantStore } from './tenant-store.ts';
+
+/** What the tenant pages work with. */
+export interface TenantPageDependencies {
+  tenants: TenantStore;
+  memberships: MembershipStore;
+  administration: MemberAdministration;
+  renderPage: PageRenderer;
+  /** server.publicUrl, or null to build links from the request's origin. */
+  publicUrl: string | null;
+}
+
+const formValue = (body: unknown, key: string): string => {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : '';
+};
+
+const roleLabels: Record<string, string> = { admin: 'Admin', manager: 'Manager', member: 'Member', viewer: 'Viewer' };
+const roleOptions = tenantRoles.map((value) => ({ value, label: roleLabels[value] }));
+
+const addMemberForm = z.object({
+  name: z.string().trim().min(1, 'is required').max(200),
+  email: z.string().trim().toLowerCase().pipe(z.email('must be an email address such as maija@example.com').max(254)),
+  role: z.enum(tenantRoles, 'must be one of the roles in the list'),
+  password: z.string().max(1024).transform((value) => (value === '' ? undefined : value)),
+});
+
+/** The tenant's home, its members page (tenant admins) and the instance's tenants page (instance admins). */
+export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
+  const { tenants, memberships, administration, renderPage } = deps;
+  const paramOf = (ctx: Context, name: string): string => String((ctx as Context & { params: Record<string, string> }).params[name]);
+
+  const showMembers = async (ctx: Context, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash']; resetUrl?: string; resetFor?: string } = {}): Promise<void> => {
+    const { tenant } = tenantAccessOf(ctx);
+    const me = authenticationOf(ctx).user;
+    const members = (await memberships.listMembers(tenant.id)).map((m) => ({
+      id: m.userId, name: m.user.name, email: m.user.email, role: m.role, memberDisabled: m.disabledAt !== null, isSelf: m.userId === me.id,
+    }));
+    sendPage(ctx, renderPage(ctx, 'core/members', {
+      title: 'Members and roles', members, roles: roleOptions, values: { role: 'member', ...extra.values }, errors: extra.errors ?? {},
+      resetUrl: extra.resetUrl, resetFor: extra.resetFor,
+      breadcrumbs: [{ href: `/t/${tenant.slug}`, label: tenant.name }, { href: `/t/${tenant.slug}/admin/members`, label: 'Members and roles' }],
+    }, extra.flash ? { flash: extra.flash } : {}), extra.status ?? 200);
+  };
+  const linkFor = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/reset?token=${secret}`;
+
+  const showTenants = async (ctx: Context, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash'] } = {}): Promise<void> => {
+    const list = (await tenants.list()).map((t) => ({ slug: t.slug, name: t.name, createdAt: new Date(t.createdAt).toISOString() }));
+    sendPage(ctx, renderPage(ctx, 'core/admin-tenants', { title: 'Organisations', tenants: list, values: extra.values ?? {}, errors: extra.errors ?? {} }, extra.flash ? { flash: extra.flash } : {}), extra.status ?? 200);
+  };
+
+  return [
+    {
+      owner: 'core', method: 'GET', path: '/t/:t', policy: tenantRole('viewer'), tags: ['web'],
+      summary: 'The tenant\'s home page.',
+      async handler(ctx) {
+        const { role } = tenantAccessOf(ctx);
+        const tenantCount = (await memberships.tenantsOf(authenticationOf(ctx).user.id)).length > 1;
+        sendPage(ctx, renderPage(ctx, 'core/dashboard', { title: tenantAccessOf(ctx).tenant.name, role: roleLabels[role]!.toLowerCase(), isAdmin: role === 'admin', tenantCount }));
+      },
+    },
+    {
+      owner: 'core', method: 'GET', path: '/t/:t/admin/members', policy: tenantRole('admin'), tags: ['web'],
+      summary: 'The members page (tenant admins).',
+      handler: (ctx) => showMembers(ctx),
+    },
+    {
+      owner: 'core', method: 'POST', path: '/t/:t/admin/members', policy: tenantRole('admin'), tags: ['web'],
+      summary: 'Adds a person from the members page.',
+      async handler(ctx, { body }) {
+        const values = { name: formValue(body, 'name'), email: formValue(body, 'email'), role: formValue(body, 'role') || 'member' };
+        const parsed = addMemberForm.safeParse({ ...values, password: formValue(body, 'password') });
+        if (!parsed.success) return showMembers(ctx, { values, errors: fieldErrorsOf(parsed.error), status: 422, flash: [{ kind: 'error', message: 'Check the marked fields.' }] });
+        try {
+          const { member, link } = await administration.addMember(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, parsed.data);
+          await showMembers(ctx, {
+            flash: [{ kind: 'success', message: `${member.user.name} is now a ${roleLabels[member.role]!.toLowerCase()} here.` }],
+            ...(link ? { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name } : {}),
+          });
+        } catch (thrown) {
+          const { fields, message, status } = formErrorsOf(thrown);
+          await showMembers(ctx, { values, errors: fields, status, flash: [{ kind: 'error', message }] });
+        }
+      },
+    },
+    {
+      owner: 'core', method: 'POST', path: '/t/:t/admin/members/:userId', policy: tenantRole('admin'), tags: ['web'],
+      summary: 'Changes a member\'s role, or disables or enables them, from the members page.',
+      async handler(ctx, { body }) {
+        const role = formValue(body, 'role');
+        const disabled = formValue(body, 'disabled');
+        const change = { ...(isTenantRole(role) ? { role } : {}), ...(disabled === 'true' || disabled === 'false' ? { disabled: disabled === 'true' } : {}) };
+        if (Object.keys(change).length === 0) return showMembers(ctx, { status: 422, flash: [{ kind: 'error', message: 'Choose a role, or disable or enable the person.' }] });
+        try {
+          const member = await administration.changeMember(tenantAccessOf(ctx).tenant, paramOf(ctx, 'userId'), change);
+          const what = change.disabled === true ? 'is disabled and signed out' : change.disabled === false ? 'is enabled again' : `is now a ${roleLabels[member.role]!.toLowerCase()}`;
+          await showMembers(ctx, { flash: [{ kind: 'success', message: `${member.user.name} ${what}.` }] });
+        } catch (thrown) {
+          const { message, status } = formErrorsOf(thrown);
+          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
+        }
+      },
+    },
+    {
+      owner: 'core', method: 'POST', path: '/t/:t/admin/members/:userId/reset', policy: tenantRole('admin'), tags: ['web'],
+      summary: 'Makes a one-time password link for a member and shows it to the admin.',
+      async handler(ctx) {
+        try {
+          const tenant = tenantAccessOf(ctx).tenant;
+          const userId = paramOf(ctx, 'userId');
+          const link = await administration.passwordLink(tenant, authenticationOf(ctx).user, userId);
+          const member = await administration.member(tenant, userId);
+          await showMembers(ctx, { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name });
+        } catch (thrown) {
+          const { message, status } = formErrorsOf(thrown);
+          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
+        }
+      },
+    },
+    {
+      owner: 'core', method: 'GET', path: '/admin', policy: instanceAdmin, tags: ['web'],
+      summary: 'Instance administration: the tenants.',
+      handler: (ctx) => showTenants(ctx),
+    },
+    {
+      owner: 'core', method: 'POST', path: '/admin/tenants', policy: instanceAdmin, tags: ['web'],
+      summary: 'Creates a tenant from the instance administration page.',
+      async handler(ctx, { body }) {
+        const values = { name: formValue(body, 'name').trim(), slug: formValue(body, 'slug').trim() };
+        const errors: FieldErrors = {};
+        if (!values.name) errors.name = 'is required';
+        if (!values.slug) errors.slug = 'is required';
+        if (Object.keys(errors).length > 0) return showTenants(ctx, { values, errors, status: 422, flash: [{ kind: 'error', message: 'Check the marked fields.' }] });
+        try {
+          const tenant = await administration.createTenant(authenticationOf(ctx).user, values);
+          await showTenants(ctx, { flash: [{ kind: 'success', message: `"${tenant.name}" is created at /t/${tenant.slug}; you are its admin.` }] });
+        } catch (thrown) {
+          const { fields, message, status } = formErrorsOf(thrown);
+          await showTenants(ctx, { values, errors: fields, status, flash: [{ kind: 'error', message }] });
+        }
+      },
+    },
+  ];
+}

@@ -1,0 +1,65 @@
+import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import { AppError } from '../http/app-error.ts';
+import type { Database } from '../db/open-database.ts';
+import { newId } from '../db/new-id.ts';
+import { timeValue } from '../db/row-values.ts';
+import { slugProblem } from './tenant-slug.ts';
+
+/** A tenant: one company's own environment. */
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: number;
+}
+
+interface TenantRow { id: string; slug: string; name: string; created_at: unknown }
+
+const toTenant = (row: TenantRow): Tenant => ({ id: row.id, slug: row.slug, name: row.name, createdAt: timeValue(row.created_at)! });
+
+/** The longest tenant name accepted. */
+export const maxTenantNameLength = 200;
+
+/** Tenants in the database (kirjuri_tenants). */
+export class TenantStore {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Creates a tenant; a malformed slug is a 400 and a taken one a 409, each naming the slug. */
+  async create(input: { name: string; slug: string }, transaction: Transaction): Promise<Tenant> {
+    const name = input.name.trim();
+    const slug = input.slug.trim();
+    const problem = slugProblem(slug);
+    if (problem) throw new AppError(400, 'invalid_slug', `The tenant address "${slug}" cannot be used: it ${problem}.`, { details: { fields: { slug: problem } } });
+    if (!name || name.length > maxTenantNameLength) throw new AppError(400, 'invalid_input', `The tenant name must be 1 to ${maxTenantNameLength} characters.`, { details: { fields: { name: 'is required' } } });
+    const now = Date.now();
+    const tenant: Tenant = { id: newId(), slug, name, createdAt: now };
+    try {
+      await this.#db.sequelize.query(
+        'INSERT INTO kirjuri_tenants (id, slug, name, settings, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)',
+        { bind: [tenant.id, slug, name, '{}', now], type: QueryTypes.INSERT, transaction },
+      );
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) {
+        throw new AppError(409, 'slug_taken', `The tenant address "${slug}" is already taken; choose another.`, { details: { fields: { slug: 'is already taken' } } });
+      }
+      throw error;
+    }
+    return tenant;
+  }
+
+  /** The tenant with this slug, or null. */
+  async findBySlug(slug: string, transaction?: Transaction): Promise<Tenant | null> {
+    const [row] = await this.#db.sequelize.query<TenantRow>('SELECT id, slug, name, created_at FROM kirjuri_tenants WHERE slug = $1', { bind: [slug], type: QueryTypes.SELECT, transaction });
+    return row ? toTenant(row) : null;
+  }
+
+  /** Every tenant, by name. */
+  async list(): Promise<Tenant[]> {
+    const rows = await this.#db.sequelize.query<TenantRow>('SELECT id, slug, name, created_at FROM kirjuri_tenants ORDER BY name, slug', { type: QueryTypes.SELECT });
+    return rows.map(toTenant);
+  }
+}

@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
+import { forEachDatabase } from '../helpers/test-databases.ts';
+
+const setupToken = 'test-setup-token-0123456789';
+const adminPassword = 'correct horse battery staple';
+
+/** The session cookie (name=value) a response set, for the next request's Cookie header. */
+function sessionCookieOf(res: request.Response): string {
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const cookie = cookies.find((c) => c.startsWith('__Host-kirjuri-session='));
+  expect(cookie, 'a session cookie is set').to.be.a('string');
+  return cookie!.split(';')[0]!;
+}
+
+const setupBody = { token: setupToken, email: 'Admin@Example.com', password: adminPassword, name: 'Aino Admin', tenant: { name: 'Rakennus Oy', slug: 'rakennus' } };
+
+forEachDatabase('setup, sign-in and sessions', (kind) => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await createTestApp(kind, { setup: { token: setupToken } });
+  });
+  afterEach(async () => app?.close());
+
+  it('POST /api/v1/setup creates the admin and tenant, signs them in, and answers 409 for ever after', async () => {
+    const res = await request(app.handler).post('/api/v1/setup').send(setupBody).expect(201);
+    expect(res.body.user).to.include({ email: 'admin@example.com', name: 'Aino Admin', isInstanceAdmin: true });
+    expect(res.body.tenant).to.include({ slug: 'rakennus', name: 'Rakennus Oy' });
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-kirjuri-session='))!;
+    expect(cookie).to.match(/; path=\//i).and.to.match(/; secure/i).and.to.match(/; httponly/i).and.to.match(/; samesite=lax/i);
+    expect(cookie).not.to.match(/; domain=/i);
+    const me = await request(app.handler).get('/api/v1/me').set('Cookie', sessionCookieOf(res)).expect(200);
+    expect(me.body.tenants).to.deep.equal([{ slug: 'rakennus', name: 'Rakennus Oy', role: 'admin' }]);
+    const again = await request(app.handler).post('/api/v1/setup').send({ ...setupBody, email: 'other@example.com' }).expect(409);
+    expect(again.body.error.code).to.equal('already_set_up');
+  });
+
+  it('POST /api/v1/setup refuses a wrong token (403), a weak password (422 naming it) and a bad slug (400), creating nothing', async () => {
+    expect((await request(app.handler).post('/api/v1/setup').send({ ...setupBody, token: 'wrong-token-wrong-token' }).expect(403)).body.error.code).to.equal('invalid_setup_token');
+    const short = await request(app.handler).post('/api/v1/setup').send({ ...setupBody, password: 'elevenchars' }).expect(422);
+    expect(short.body.error.details.fields.password).to.be.a('string');
+    const common = await request(app.handler).post('/api/v1/setup').send({ ...setupBody, password: 'password1234' }).expect(422);
+    expect(common.body.error.code).to.equal('weak_password');
+    expect((await request(app.handler).post('/api/v1/setup').send({ ...setupBody, tenant: { name: 'X', slug: 'Bad Slug!' } }).expect(400)).body.error.code).to.equal('invalid_slug');
+    expect(await app.kirjuri.identity.users.anyExists()).to.equal(false);
+    await request(app.handler).post('/api/v1/setup').send(setupBody).expect(201);
+  });
+
+  describe('after setup', () => {
+    let adminCookie: string;
+    beforeEach(async () => {
+      adminCookie = sessionCookieOf(await request(app.handler).post('/api/v1/setup').send(setupBody).expect(201));
+    });
+
+    it('POST /api/v1/auth/login answers the user, tenants and mfaRequired:false with a new session cookie', async () => {
+      const res = await request(app.handler).post('/api/v1/auth/login').send({ email: ' ADMIN@example.com ', password: adminPassword }).expect(200);
+      expect(res.body).to.deep.include({ mfaRequired: false, tenants: [{ slug: 'rakennus', name: 'Rakennus Oy', role: 'admin' }] });
+      expect(res.body.user.email).to.equal('admin@example.com');
+      expect(sessionCookieOf(res)).not.to.equal(adminCookie);
+    });
+
+    it('a wrong password and an unknown email get the same 401 body', async () => {
+      const wrong = await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: 'not the password at all' }).expect(401);
+      const unknown = await request(app.handler).post('/api/v1/auth/login').send({ email: 'nobody@example.com', password: 'not the password at all' }).expect(401);
+      const strip = (body: { error: Record<string, unknown> }) => ({ ...body.error, requestId: undefined });
+      expect(strip(wrong.body)).to.deep.equal(strip(unknown.body));
+      expect(wrong.body.error.code).to.equal('invalid_credentials');
+      expect(wrong.headers['set-cookie']).to.equal(undefined);
+    });
+
+    it('logout ends the session on the server: the old cookie no longer works (a replayed logout is refused)', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie).expect(200)).body.token as string;
+      const out = await request(app.handler).post('/api/v1/auth/logout').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).expect(204);
+      expect(([] as string[]).concat(out.headers['set-cookie'] ?? []).join()).to.match(/__Host-kirjuri-session=;/);
+      await request(app.handler).get('/api/v1/me').set('Cookie', adminCookie).expect(401);
+      const replay = await request(app.handler).post('/api/v1/auth/logout').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).expect(401);
+      expect(replay.body.error.code).to.equal('unauthenticated');
+    });
+
+    it('an unsafe cookie request without the CSRF token, with a wrong one, or from another site is refused with 403', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie).expect(200)).body.token as string;
+      expect((await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).send({ name: 'ci' }).expect(403)).body.error.code).to.equal('csrf_failed');
+      await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', `${csrf}x`).send({ name: 'ci' }).expect(403);
+      await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).set('Sec-Fetch-Site', 'cross-site').send({ name: 'ci' }).expect(403);
+      await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).set('Origin', 'https://evil.example').send({ name: 'ci' }).expect(403);
+      await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).set('Sec-Fetch-Site', 'same-origin').send({ name: 'ci' }).expect(201);
+    });
+
+    it('a personal API token is shown once, acts as its user without CSRF, and stops working when revoked', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      const made = await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send({ name: 'laptop' }).expect(201);
+      expect(made.body.token).to.match(/^kjr_[A-Za-z0-9_-]{43}$/);
+      const bearer = `Bearer ${made.body.token as string}`;
+      expect((await request(app.handler).get('/api/v1/me').set('Authorization', bearer).expect(200)).body.user.email).to.equal('admin@example.com');
+      const listed = await request(app.handler).get('/api/v1/me/tokens').set('Authorization', bearer).expect(200);
+      expect(JSON.stringify(listed.body)).not.to.contain(made.body.token);
+      expect(listed.body.items[0]).to.include({ id: made.body.id, name: 'laptop', revoked: false });
+      await request(app.handler).delete(`/api/v1/me/tokens/${made.body.id as string}`).set('Authorization', bearer).expect(204);
+      await request(app.handler).get('/api/v1/me').set('Authorization', bearer).expect(401);
+      await request(app.handler).get('/api/v1/me').set('Authorization', 'Bearer kjr_not-a-real-token').expect(401);
+    });
+
+    it('a token with an expiry in the past is refused; one that expired stops working', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      const past = await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send({ name: 'old', expiresAt: '2000-01-01T00:00:00Z' }).expect(422);
+      expect(past.body.error.details.fields.expiresAt).to.be.a('string');
+      const soon = new Date(Date.now() + 1500).toISOString();
+      const made = await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send({ name: 'brief', expiresAt: soon }).expect(201);
+      await request(app.handler).get('/api/v1/me').set('Authorization', `Bearer ${made.body.token as string}`).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      await request(app.handler).get('/api/v1/me').set('Authorization', `Bearer ${made.body.token as string}`).expect(401);
+    });
+
+    it('changing the password needs the current one, refuses a weak one, and ends the other sessions', async () => {
+      const other = sessionCookieOf(await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(200));
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      const change = (body: object) => request(app.handler).post('/api/v1/me/password').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
+      expect((await change({ currentPassword: 'wrong wrong wrong', newPassword: 'a brand new passphrase' }).expect(403)).body.error.code).to.equal('wrong_password');
+      expect((await change({ currentPassword: adminPassword, newPassword: 'short' }).expect(422)).body.error.details.fields.newPassword).to.be.a('string');
+      await change({ currentPassword: adminPassword, newPassword: 'a brand new passphrase' }).expect(204);
+      await request(app.handler).get('/api/v1/me').set('Cookie', adminCookie).expect(200);
+      await request(app.handler).get('/api/v1/me').set('Cookie', other).expect(401);
+      await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(401);
+      await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: 'a brand new passphrase' }).expect(200);
+    });
+
+    it('after 5 failures an account is throttled with 429 and Retry-After, even with the right password', async () => {
+      for (let i = 0; i < 5; i += 1) await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: `wrong password ${i}` }).expect(401);
+      const blocked = await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(429);
+      expect(blocked.body.error.code).to.equal('too_many_attempts');
+      expect(Number(blocked.headers['retry-after'])).to.be.within(1, 2);
+    });
+
+    it('mass-assigned or unknown fields are refused with 400', async () => {
+      const res = await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword, role: 'admin' }).expect(400);
+      expect(res.body.error.details.fields.role).to.equal('is not an accepted field');
+    });
+  });
+});
