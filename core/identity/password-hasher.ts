@@ -48,6 +48,11 @@ export class PasswordHasher {
     this.parameters = parameters;
   }
 
+  /** How many hashes run now (never more than four) and how many wait, for status displays and tests. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.#running, waiting: this.#waiting.length };
+  }
+
   /** Hashes a new password with a fresh salt. */
   async hash(password: string): Promise<string> {
     const salt = randomBytes(saltBytes);

@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** Boots the real app on a temporary data dir and a fresh database of `kind`; TLS and jobs off unless asked. */
-export async function createTestApp(kind: 'sqlite' | 'postgres', overrides: ConfigOverrides = {}): Promise<TestApp> {
+export async function createTestApp(kind: 'sqlite' | 'postgres', overrides: ConfigOverrides = {}, options: { passwordHasher?: PasswordHasher } = {}): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const keys = mkdtempSync(join(tmpdir(), 'kirjuri-keys-'));
   const config = loadConfig({
@@ -39,7 +39,7 @@ export async function createTestApp(kind: 'sqlite' | 'postgres', overrides: Conf
   });
   let kirjuri: KirjuriApp;
   try {
-    kirjuri = await createApp(config, { passwordHasher: testPasswordHasher() });
+    kirjuri = await createApp(config, { passwordHasher: options.passwordHasher ?? testPasswordHasher() });
   } catch (error) {
     await database.drop();
     throw error;
