@@ -4,8 +4,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { BenchScenario, BenchSettings } from './bench-scenario.ts';
 import { healthScenario } from './scenarios/health-scenario.ts';
 import { startupScenario } from './scenarios/startup-scenario.ts';
+import { meScenario } from './scenarios/me-scenario.ts';
+import { loginScenario } from './scenarios/login-scenario.ts';
 
-const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario];
+const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario];
 
 function positiveInteger(value: string): number {
   const n = Number(value);

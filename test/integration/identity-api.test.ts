@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
+import { createTestApp, fixturePluginsDir, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
 
 const setupToken = 'test-setup-token-0123456789';
@@ -19,7 +19,7 @@ const setupBody = { token: setupToken, email: 'Admin@Example.com', password: adm
 forEachDatabase('setup, sign-in and sessions', (kind) => {
   let app: TestApp;
   beforeEach(async () => {
-    app = await createTestApp(kind, { setup: { token: setupToken } });
+    app = await createTestApp(kind, { setup: { token: setupToken }, plugins: { extraDirs: [fixturePluginsDir], config: {} } });
   });
   afterEach(async () => app?.close());
 
@@ -130,6 +130,73 @@ forEachDatabase('setup, sign-in and sessions', (kind) => {
       const blocked = await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(429);
       expect(blocked.body.error.code).to.equal('too_many_attempts');
       expect(Number(blocked.headers['retry-after'])).to.be.within(1, 2);
+    });
+
+    it('a plugin route behind tenantRole() sees the request\'s actor; a non-member gets 404 and a too-low role 403', async () => {
+      const res = await request(app.handler).get('/api/v1/t/rakennus/echo/whoami').set('Cookie', adminCookie).set('X-Request-Id', 'ignored-from-client').expect(200);
+      expect(res.body).to.include({ email: 'admin@example.com', via: 'session', tenant: 'rakennus', role: 'admin' });
+      expect(res.body.ip).to.be.a('string').and.not.equal('');
+      expect(res.body.requestId).to.equal(res.headers['x-request-id']);
+      await request(app.handler).get('/api/v1/t/other/echo/whoami').set('Cookie', adminCookie).expect(404);
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      await request(app.handler).post('/api/v1/t/rakennus/members').set('Cookie', adminCookie).set('X-CSRF-Token', csrf)
+        .send({ email: 'ville@example.com', name: 'Ville', role: 'viewer', password: 'viewer passphrase here' }).expect(201);
+      const viewer = sessionCookieOf(await request(app.handler).post('/api/v1/auth/login').send({ email: 'ville@example.com', password: 'viewer passphrase here' }).expect(200));
+      expect((await request(app.handler).get('/api/v1/t/rakennus/echo/whoami').set('Cookie', viewer).expect(403)).body.error.code).to.equal('forbidden');
+      await request(app.handler).get('/api/v1/t/rakennus/echo/whoami').expect(401);
+    });
+
+    it('members API: add with a password or a link, change role, disable ends sessions, the last admin stays', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      const post = (body: object) => request(app.handler).post('/api/v1/t/rakennus/members').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
+      const linked = await post({ email: 'maija@example.com', name: 'Maija', role: 'member' }).expect(201);
+      expect(linked.body.member).to.include({ email: 'maija@example.com', role: 'member' });
+      expect(linked.body.resetUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/reset\?token=[A-Za-z0-9_-]{43}$/);
+      await post({ email: 'maija@example.com', name: 'Maija', role: 'member' }).expect(409);
+      const weak = await post({ email: 'weak@example.com', name: 'Weak', role: 'member', password: 'password1234' }).expect(422);
+      expect(weak.body.error.details.fields.password).to.match(/commonly used/);
+      const token = new URL(linked.body.resetUrl as string).searchParams.get('token')!;
+      await request(app.handler).post('/api/v1/auth/reset').send({ token, password: 'maija passphrase here' }).expect(204);
+      await request(app.handler).post('/api/v1/auth/reset').send({ token, password: 'maija passphrase here' }).expect(410);
+      const maija = sessionCookieOf(await request(app.handler).post('/api/v1/auth/login').send({ email: 'maija@example.com', password: 'maija passphrase here' }).expect(200));
+      const userId = linked.body.member.id as string;
+      const patch = (id: string, body: object) => request(app.handler).patch(`/api/v1/t/rakennus/members/${id}`).set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
+      expect((await patch(userId, { role: 'manager' }).expect(200)).body.role).to.equal('manager');
+      await patch(userId, { disabled: true }).expect(200);
+      await request(app.handler).get('/api/v1/me').set('Cookie', maija).expect(401);
+      const me = (await request(app.handler).get('/api/v1/me').set('Cookie', adminCookie)).body.user.id as string;
+      expect((await patch(me, { role: 'member' }).expect(409)).body.error.code).to.equal('last_admin');
+      await patch('no-such-user', { role: 'member' }).expect(404);
+      expect((await patch(userId, { tenantId: 'x' }).expect(400)).body.error.details.fields.tenantId).to.equal('is not an accepted field');
+      const list = await request(app.handler).get('/api/v1/t/rakennus/members').set('Cookie', adminCookie).expect(200);
+      expect(list.body.items.map((m: { email: string }) => m.email)).to.have.members(['admin@example.com', 'maija@example.com']);
+    });
+
+    it('instance admins create tenants (409 taken, 400 malformed); others get 403', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      const create = (body: object) => request(app.handler).post('/api/v1/admin/tenants').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
+      expect((await create({ name: 'Toinen Oy', slug: 'toinen' }).expect(201)).body).to.include({ slug: 'toinen', name: 'Toinen Oy' });
+      expect((await create({ name: 'Again', slug: 'toinen' }).expect(409)).body.error.code).to.equal('slug_taken');
+      expect((await create({ name: 'Bad', slug: '-bad-' }).expect(400)).body.error.code).to.equal('invalid_slug');
+      await request(app.handler).post('/api/v1/t/rakennus/members').set('Cookie', adminCookie).set('X-CSRF-Token', csrf)
+        .send({ email: 'ville@example.com', name: 'Ville', role: 'admin', password: 'ville passphrase here' }).expect(201);
+      const ville = await request(app.handler).post('/api/v1/auth/login').send({ email: 'ville@example.com', password: 'ville passphrase here' }).expect(200);
+      const villeCsrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', sessionCookieOf(ville))).body.token as string;
+      await request(app.handler).post('/api/v1/admin/tenants').set('Cookie', sessionCookieOf(ville)).set('X-CSRF-Token', villeCsrf).send({ name: 'X', slug: 'x' }).expect(403);
+      await request(app.handler).get('/api/v1/admin/tenants').set('Cookie', sessionCookieOf(ville)).expect(403);
+    });
+
+    it('a tenant admin may not make a password link for someone who also belongs to another tenant', async () => {
+      const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
+      await request(app.handler).post('/api/v1/t/rakennus/members').set('Cookie', adminCookie).set('X-CSRF-Token', csrf)
+        .send({ email: 'ville@example.com', name: 'Ville', role: 'admin', password: 'ville passphrase here' }).expect(201);
+      const ville = sessionCookieOf(await request(app.handler).post('/api/v1/auth/login').send({ email: 'ville@example.com', password: 'viewer passphrase here'.replace('viewer', 'ville') }).expect(200));
+      const villeCsrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', ville)).body.token as string;
+      const me = (await request(app.handler).get('/api/v1/me').set('Cookie', adminCookie)).body.user.id as string;
+      const refused = await request(app.handler).post(`/api/v1/t/rakennus/members/${me}/password-reset`).set('Cookie', ville).set('X-CSRF-Token', villeCsrf).expect(403);
+      expect(refused.body.error.code).to.equal('reset_not_allowed');
+      const villeId = (await request(app.handler).get('/api/v1/me').set('Cookie', ville)).body.user.id as string;
+      expect((await request(app.handler).post(`/api/v1/t/rakennus/members/${villeId}/password-reset`).set('Cookie', adminCookie).set('X-CSRF-Token', csrf).expect(201)).body.resetUrl).to.contain('/reset?token=');
     });
 
     it('mass-assigned or unknown fields are refused with 400', async () => {
