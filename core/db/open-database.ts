@@ -1,7 +1,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Sequelize, Transaction, type Options } from 'sequelize';
+import { QueryTypes, Sequelize, Transaction, type Options } from 'sequelize';
 import type { KirjuriConfig } from '../config/config-schema.ts';
 import type { Logger } from '../kernel/create-logger.ts';
 import { installSqliteConnectionStrategy } from './sqlite-connection-strategy.ts';
@@ -11,6 +11,12 @@ import { implicitWriteError, isReadOnlyQueryType, nestedTransactionError, Transa
 export interface Database {
   readonly sequelize: Sequelize;
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * A read outside any transaction, for hot paths (the session lookup of every request): `$1, $2, ...`
+   * parameters, committed data only. On SQLite a cached prepared statement on the reader connection;
+   * on PostgreSQL an ordinary query.
+   */
+  selectRows<T extends object>(sql: string, bind: readonly unknown[]): Promise<T[]>;
   /** One write transaction: IMMEDIATE and serialised (FIFO) on SQLite, a normal pooled transaction on PostgreSQL. */
   transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
   /** Closes every connection. */
@@ -63,6 +69,7 @@ async function openSqlite(options: OpenDatabaseOptions): Promise<Database> {
   return {
     sequelize,
     dialect: 'sqlite',
+    selectRows: (sql, bind) => strategy.selectRows(sql, bind),
     transaction(work) {
       if (scope.isOpen) return Promise.reject(nestedTransactionError());
       return sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (t) => scope.run(() => work(t)));
@@ -94,6 +101,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   return {
     sequelize,
     dialect: 'postgres',
+    selectRows: (sql, bind) => sequelize.query(sql, { bind: [...bind], type: QueryTypes.SELECT }),
     transaction(work) {
       if (scope.isOpen) return Promise.reject(nestedTransactionError());
       return sequelize.transaction((t) => scope.run(() => work(t)));

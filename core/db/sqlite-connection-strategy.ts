@@ -2,6 +2,7 @@ import type { Database as SqliteConnection } from 'sqlite3';
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '../kernel/create-logger.ts';
 import { FifoLock } from './fifo-lock.ts';
+import { SqliteStatementCache } from './sqlite-statement-cache.ts';
 import { implicitWriteError, isReadOnlyQueryType, type TransactionScope } from './transaction-scope.ts';
 
 /*
@@ -93,6 +94,7 @@ export class SqliteConnectionStrategy {
   readonly #scope: TransactionScope;
   readonly #log: Logger;
   readonly #lock = new FifoLock();
+  readonly #readStatements: SqliteStatementCache;
   /** Whether the writer is handed out now; guards against releasing the lock twice. */
   #writerOut = false;
   #closing: Promise<void> | null = null;
@@ -101,6 +103,7 @@ export class SqliteConnectionStrategy {
 
   constructor(writer: SqliteConnection, reader: SqliteConnection, scope: TransactionScope, log: Logger, writerWaitTimeoutMs: number) {
     this.#writerWaitTimeoutMs = writerWaitTimeoutMs;
+    this.#readStatements = new SqliteStatementCache(reader);
     this.#writer = writer;
     this.#reader = reader;
     this.#scope = scope;
@@ -122,6 +125,12 @@ export class SqliteConnectionStrategy {
     }
     this.#writerOut = true;
     return this.#writer;
+  }
+
+  /** Runs a SELECT on the reader with a cached prepared statement: committed data only, never inside a transaction's view. */
+  selectRows<T>(sql: string, bind: readonly unknown[]): Promise<T[]> {
+    if (this.#closing) return Promise.reject(closedError());
+    return this.#readStatements.all<T>(sql, bind);
   }
 
   /** Replaces ConnectionManager#releaseConnection: the reader and writer stay open; the writer's lock passes on. */
@@ -156,6 +165,7 @@ export class SqliteConnectionStrategy {
     this.#closing = (async () => {
       // Taking the lock (and never giving it back) lets the writers queued before close() finish first.
       await this.#lock.acquire();
+      await this.#readStatements.finalizeAll();
       await Promise.all([closeConnection(this.#writer), closeConnection(this.#reader)]);
     })();
     return this.#closing;

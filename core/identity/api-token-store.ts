@@ -25,6 +25,8 @@ const toToken = (row: TokenRow): ApiToken => ({
 /** Every token starts with this, so that secret scanners and people recognise one. */
 export const apiTokenPrefix = 'kjr_';
 const touchIntervalMs = 60_000;
+const resolveSql = `SELECT t.id, t.expires_at, t.last_used_at, t.revoked_at, ${userColumns}
+  FROM kirjuri_api_tokens t JOIN kirjuri_users u ON u.id = t.user_id WHERE t.token_hash = $1`;
 
 /** Personal API tokens (kirjuri_api_tokens): they act with their user's rights, stored only as SHA-256. */
 export class ApiTokenStore {
@@ -49,11 +51,7 @@ export class ApiTokenStore {
   /** The user a bearer secret acts for, if the token exists, is not revoked or expired and its user is enabled. */
   async resolve(secret: string): Promise<{ tokenId: string; user: User } | null> {
     if (!secret.startsWith(apiTokenPrefix)) return null;
-    const [row] = await this.#db.sequelize.query<UserRow & { id: string; expires_at: unknown; last_used_at: unknown; revoked_at: unknown }>(
-      `SELECT t.id, t.expires_at, t.last_used_at, t.revoked_at, ${userColumns}
-       FROM kirjuri_api_tokens t JOIN kirjuri_users u ON u.id = t.user_id WHERE t.token_hash = $1`,
-      { bind: [hashSecret(secret)], type: QueryTypes.SELECT },
-    );
+    const [row] = await this.#db.selectRows<UserRow & { id: string; expires_at: unknown; last_used_at: unknown; revoked_at: unknown }>(resolveSql, [hashSecret(secret)]);
     if (!row) return null;
     const now = Date.now();
     const expiresAt = timeValue(row.expires_at);

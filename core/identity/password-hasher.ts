@@ -16,21 +16,55 @@ export interface PasswordVerdict {
   needsRehash: boolean;
 }
 
+/** The shape of node:crypto's callback `scrypt`; tests pass a wrapper to see what runs, production never sets it. */
+export type ScryptFunction = (
+  password: string, salt: Buffer, keyLength: number, options: ScryptOptions, callback: (error: Error | null, key: Buffer) => void,
+) => void;
+
+/** What else a hasher can be given besides its parameters. */
+export interface PasswordHasherOptions {
+  scrypt?: ScryptFunction;
+}
+
 const saltBytes = 16;
 const keyBytes = 32;
 const maxmem = 256 * 1024 * 1024;
 // SECURITY.md: at most 4 hashes at once; each takes 128 r N bytes (128 MiB at the defaults).
 const maxConcurrentHashes = 4;
-const phcPattern = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+// Shorter salts or keys than this are not something Kirjuri ever wrote: the row was damaged or forged.
+const minStoredSaltBytes = 8;
+const minStoredKeyBytes = 16;
+const phcPattern = /^\$scrypt\$ln=([1-9]\d?),r=([1-9]\d?),p=([1-9]\d?)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+
+/** Bytes scrypt needs, counted as OpenSSL does before it refuses a call over `maxmem`: V is 128 r (N + 2), B is 128 r p. */
+const scryptMemory = ({ logN, r, p }: ScryptParameters): number => 128 * r * (2 ** logN + 2) + 128 * r * p;
 
 const b64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
 
-function derive(password: string, salt: Buffer, parameters: ScryptParameters, length: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: 2 ** parameters.logN, r: parameters.r, p: parameters.p, maxmem };
-  return new Promise((resolve, reject) => {
-    // NFC: the same password typed on two keyboards (é composed or e + accent) must match.
-    scrypt(password.normalize('NFC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+/** Decodes unpadded base64, or null when the text cannot be the encoding of whole bytes (length 1 mod 4). */
+const unb64 = (text: string): Buffer | null => (text.length % 4 === 1 ? null : Buffer.from(text, 'base64'));
+
+const damaged = (why: string): Error => new Error(`The stored password hash is damaged (${why}); reset this user's password.`);
+
+/** The parameters, salt and key in a stored PHC string, or an error sentence saying why it cannot be used. */
+function parseStoredHash(stored: string): { parameters: ScryptParameters; salt: Buffer; key: Buffer } {
+  const match = typeof stored === 'string' ? phcPattern.exec(stored) : null;
+  if (!match) throw new Error('The stored password hash is not a $scrypt$ PHC string; reset this user\'s password.');
+  const parameters = { logN: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
+  const salt = unb64(match[4]!);
+  const key = unb64(match[5]!);
+  if (!salt || salt.length < minStoredSaltBytes) throw damaged(`its salt is shorter than ${minStoredSaltBytes} bytes`);
+  if (!key || key.length < minStoredKeyBytes) throw damaged(`its key is shorter than ${minStoredKeyBytes} bytes`);
+  // Checked here so that a forged row cannot make scrypt allocate past the limit or throw a bare range error.
+  if (scryptMemory(parameters) > maxmem) throw damaged(`ln=${parameters.logN},r=${parameters.r},p=${parameters.p} need more than the ${maxmem / 2 ** 20} MiB allowed`);
+  return { parameters, salt, key };
+}
+
+/** Refuses anything but a string before it reaches scrypt, which would otherwise fail with a type error about `normalize`. */
+function checkedPassword(password: string): string {
+  if (typeof password !== 'string') throw new TypeError('A password must be text; send it as a JSON string or a form field.');
+  // NFC: the same password typed on two keyboards (é composed or e + accent) must match.
+  return password.normalize('NFC');
 }
 
 /**
@@ -40,12 +74,21 @@ function derive(password: string, salt: Buffer, parameters: ScryptParameters, le
  */
 export class PasswordHasher {
   readonly parameters: ScryptParameters;
+  readonly #scrypt: ScryptFunction;
   #running = 0;
   readonly #waiting: Array<() => void> = [];
 
-  /** Tests pass cheaper parameters; production uses the defaults. */
-  constructor(parameters: ScryptParameters = defaultScryptParameters) {
-    this.parameters = parameters;
+  /** Tests pass cheaper parameters (and may watch scrypt); production uses the defaults. */
+  constructor(parameters: ScryptParameters = defaultScryptParameters, options: PasswordHasherOptions = {}) {
+    const { logN, r, p } = parameters;
+    if (![logN, r, p].every((value) => Number.isInteger(value) && value >= 1 && value <= 99)) {
+      throw new Error(`scrypt parameters must be whole numbers from 1 to 99 (got ln=${logN},r=${r},p=${p}); fix the hasher's configuration.`);
+    }
+    if (scryptMemory(parameters) > maxmem) {
+      throw new Error(`scrypt parameters ln=${logN},r=${r},p=${p} need more than the ${maxmem / 2 ** 20} MiB allowed; lower them.`);
+    }
+    this.parameters = Object.freeze({ ...parameters });
+    this.#scrypt = options.scrypt ?? scrypt;
   }
 
   /** How many hashes run now (never more than four) and how many wait, for status displays and tests. */
@@ -55,28 +98,39 @@ export class PasswordHasher {
 
   /** Hashes a new password with a fresh salt. */
   async hash(password: string): Promise<string> {
+    const normalised = checkedPassword(password);
     const salt = randomBytes(saltBytes);
     const { logN, r, p } = this.parameters;
-    const key = await this.#limited(() => derive(password, salt, this.parameters, keyBytes));
+    const key = await this.#derive(normalised, salt, this.parameters, keyBytes);
     return `$scrypt$ln=${logN},r=${r},p=${p}$${b64(salt)}$${b64(key)}`;
   }
 
-  /** Checks a password against a stored hash in constant time; says whether to re-hash with today's parameters. */
+  /**
+   * Checks a password against a stored hash in constant time; says whether to re-hash with today's
+   * parameters. A stored string that is not a usable scrypt hash rejects with a sentence.
+   */
   async verify(password: string, stored: string): Promise<PasswordVerdict> {
-    const match = phcPattern.exec(stored);
-    if (!match) throw new Error('The stored password hash is not a $scrypt$ PHC string; reset this user\'s password.');
-    const parameters = { logN: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
-    const salt = Buffer.from(match[4]!, 'base64');
-    const expected = Buffer.from(match[5]!, 'base64');
-    if (expected.length < 16 || parameters.logN < 1) throw new Error('The stored password hash is damaged; reset this user\'s password.');
-    const key = await this.#limited(() => derive(password, salt, parameters, expected.length));
+    const normalised = checkedPassword(password);
+    const { parameters, salt, key: expected } = parseStoredHash(stored);
+    const key = await this.#derive(normalised, salt, parameters, expected.length);
     const { logN, r, p } = this.parameters;
-    return { ok: timingSafeEqual(key, expected), needsRehash: parameters.logN < logN || parameters.r < r || parameters.p < p };
+    const weaker = parameters.logN < logN || parameters.r < r || parameters.p < p || salt.length < saltBytes || expected.length < keyBytes;
+    return { ok: timingSafeEqual(key, expected), needsRehash: weaker };
   }
 
-  /** Spends the time of one verification and matches nothing: for an unknown email, so it answers as slowly as a known one. */
+  /**
+   * Spends the time of one verification and matches nothing: for an unknown email, so it answers as
+   * slowly as a known one. Same parameters, key length and queue as `verify` of a hash made by `hash`.
+   */
   async dummyVerify(password: string): Promise<void> {
-    await this.#limited(() => derive(password, Buffer.alloc(saltBytes), this.parameters, keyBytes));
+    await this.#derive(checkedPassword(password), Buffer.alloc(saltBytes), this.parameters, keyBytes);
+  }
+
+  async #derive(password: string, salt: Buffer, parameters: ScryptParameters, keyLength: number): Promise<Buffer> {
+    const options: ScryptOptions = { N: 2 ** parameters.logN, r: parameters.r, p: parameters.p, maxmem };
+    return this.#limited(() => new Promise<Buffer>((resolve, reject) => {
+      this.#scrypt(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+    }));
   }
 
   async #limited<T>(work: () => Promise<T>): Promise<T> {

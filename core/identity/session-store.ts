@@ -20,6 +20,9 @@ export interface ResolvedSession {
 
 interface SessionRow extends UserRow { id_hash: string; created_at: unknown; last_seen_at: unknown; expires_at: unknown }
 
+const resolveSql = `SELECT s.id_hash, s.created_at, s.last_seen_at, s.expires_at, ${userColumns}
+  FROM kirjuri_sessions s JOIN kirjuri_users u ON u.id = s.user_id WHERE s.id_hash = $1`;
+
 // last_seen_at is written at most this often per session: a write on every request would cost more
 // than the idle timeout's precision is worth.
 const touchIntervalMs = 60_000;
@@ -56,11 +59,7 @@ export class SessionStore {
    */
   async resolve(secret: string): Promise<ResolvedSession | null> {
     const idHash = hashSecret(secret);
-    const [row] = await this.#db.sequelize.query<SessionRow>(
-      `SELECT s.id_hash, s.created_at, s.last_seen_at, s.expires_at, ${userColumns}
-       FROM kirjuri_sessions s JOIN kirjuri_users u ON u.id = s.user_id WHERE s.id_hash = $1`,
-      { bind: [idHash], type: QueryTypes.SELECT },
-    );
+    const [row] = await this.#db.selectRows<SessionRow>(resolveSql, [idHash]);
     if (!row) return null;
     const now = Date.now();
     const lastSeenAt = timeValue(row.last_seen_at)!;

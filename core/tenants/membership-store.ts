@@ -55,10 +55,10 @@ export class MembershipStore {
 
   /** The membership of a user in a tenant, enabled or not, or null. */
   async find(tenantId: string, userId: string, transaction?: Transaction): Promise<Membership | null> {
-    const [row] = await this.#db.sequelize.query<MembershipRow>(
-      'SELECT tenant_id, user_id, role, disabled_at FROM kirjuri_memberships WHERE tenant_id = $1 AND user_id = $2',
-      { bind: [tenantId, userId], type: QueryTypes.SELECT, transaction },
-    );
+    const sql = 'SELECT tenant_id, user_id, role, disabled_at FROM kirjuri_memberships WHERE tenant_id = $1 AND user_id = $2';
+    const [row] = transaction
+      ? await this.#db.sequelize.query<MembershipRow>(sql, { bind: [tenantId, userId], type: QueryTypes.SELECT, transaction })
+      : await this.#db.selectRows<MembershipRow>(sql, [tenantId, userId]);
     return row ? toMembership(row) : null;
   }
 
@@ -97,11 +97,12 @@ export class MembershipStore {
 
   /** The enabled tenants of a user, by name. */
   async tenantsOf(userId: string, transaction?: Transaction): Promise<TenantOfUser[]> {
-    const rows = await this.#db.sequelize.query<{ tenant_id: string; slug: string; name: string; role: string }>(
-      `SELECT t.id AS tenant_id, t.slug, t.name, m.role FROM kirjuri_memberships m JOIN kirjuri_tenants t ON t.id = m.tenant_id
-       WHERE m.user_id = $1 AND m.disabled_at IS NULL ORDER BY t.name, t.slug`,
-      { bind: [userId], type: QueryTypes.SELECT, transaction },
-    );
+    const sql = `SELECT t.id AS tenant_id, t.slug, t.name, m.role FROM kirjuri_memberships m JOIN kirjuri_tenants t ON t.id = m.tenant_id
+       WHERE m.user_id = $1 AND m.disabled_at IS NULL ORDER BY t.name, t.slug`;
+    type Row = { tenant_id: string; slug: string; name: string; role: string };
+    const rows = transaction
+      ? await this.#db.sequelize.query<Row>(sql, { bind: [userId], type: QueryTypes.SELECT, transaction })
+      : await this.#db.selectRows<Row>(sql, [userId]);
     return rows.map((row) => ({ tenantId: row.tenant_id, slug: row.slug, name: row.name, role: row.role as TenantRole }));
   }
 }

@@ -53,7 +53,10 @@ export class TenantStore {
 
   /** The tenant with this slug, or null. */
   async findBySlug(slug: string, transaction?: Transaction): Promise<Tenant | null> {
-    const [row] = await this.#db.sequelize.query<TenantRow>('SELECT id, slug, name, created_at FROM kirjuri_tenants WHERE slug = $1', { bind: [slug], type: QueryTypes.SELECT, transaction });
+    const sql = 'SELECT id, slug, name, created_at FROM kirjuri_tenants WHERE slug = $1';
+    const [row] = transaction
+      ? await this.#db.sequelize.query<TenantRow>(sql, { bind: [slug], type: QueryTypes.SELECT, transaction })
+      : await this.#db.selectRows<TenantRow>(sql, [slug]);
     return row ? toTenant(row) : null;
   }
 
