@@ -41,6 +41,14 @@ const scryptMemory = ({ logN, r, p }: ScryptParameters): number => 128 * r * (2 
 
 const b64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
 
+/** Why OpenSSL would refuse these parameters, or null: memory over `maxmem`, or N not below 2^(16 r). */
+function unusableParameters(parameters: ScryptParameters): string | null {
+  const { logN, r, p } = parameters;
+  if (scryptMemory(parameters) > maxmem) return `ln=${logN},r=${r},p=${p} need more than the ${maxmem / 2 ** 20} MiB allowed`;
+  if (logN >= 16 * r) return `ln=${logN} must be below 16 r (r=${r})`;
+  return null;
+}
+
 /** Decodes unpadded base64, or null when the text cannot be the encoding of whole bytes (length 1 mod 4). */
 const unb64 = (text: string): Buffer | null => (text.length % 4 === 1 ? null : Buffer.from(text, 'base64'));
 
@@ -53,10 +61,12 @@ function parseStoredHash(stored: string): { parameters: ScryptParameters; salt: 
   const parameters = { logN: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
   const salt = unb64(match[4]!);
   const key = unb64(match[5]!);
-  if (!salt || salt.length < minStoredSaltBytes) throw damaged(`its salt is shorter than ${minStoredSaltBytes} bytes`);
-  if (!key || key.length < minStoredKeyBytes) throw damaged(`its key is shorter than ${minStoredKeyBytes} bytes`);
+  if (!salt || !key) throw damaged(`its ${salt ? 'key' : 'salt'} is cut short in the middle of a base64 group`);
+  if (salt.length < minStoredSaltBytes) throw damaged(`its salt is shorter than ${minStoredSaltBytes} bytes`);
+  if (key.length < minStoredKeyBytes) throw damaged(`its key is shorter than ${minStoredKeyBytes} bytes`);
   // Checked here so that a forged row cannot make scrypt allocate past the limit or throw a bare range error.
-  if (scryptMemory(parameters) > maxmem) throw damaged(`ln=${parameters.logN},r=${parameters.r},p=${parameters.p} need more than the ${maxmem / 2 ** 20} MiB allowed`);
+  const unusable = unusableParameters(parameters);
+  if (unusable) throw damaged(unusable);
   return { parameters, salt, key };
 }
 
@@ -82,11 +92,10 @@ export class PasswordHasher {
   constructor(parameters: ScryptParameters = defaultScryptParameters, options: PasswordHasherOptions = {}) {
     const { logN, r, p } = parameters;
     if (![logN, r, p].every((value) => Number.isInteger(value) && value >= 1 && value <= 99)) {
-      throw new Error(`scrypt parameters must be whole numbers from 1 to 99 (got ln=${logN},r=${r},p=${p}); fix the hasher's configuration.`);
+      throw new Error(`The scrypt parameters must be whole numbers from 1 to 99 (got ln=${logN},r=${r},p=${p}); fix the hasher's configuration.`);
     }
-    if (scryptMemory(parameters) > maxmem) {
-      throw new Error(`scrypt parameters ln=${logN},r=${r},p=${p} need more than the ${maxmem / 2 ** 20} MiB allowed; lower them.`);
-    }
+    const unusable = unusableParameters(parameters);
+    if (unusable) throw new Error(`The scrypt parameters cannot be used: ${unusable}; fix the hasher's configuration.`);
     this.parameters = Object.freeze({ ...parameters });
     this.#scrypt = options.scrypt ?? scrypt;
   }
