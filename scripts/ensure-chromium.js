@@ -1,25 +1,26 @@
 // Run before the tests (npm test): the browser tests need a Chromium, and puppeteer cannot download one
-// here. Finds the system Chromium (KIRJURI_CHROMIUM, else the usual paths); when there is none and this
-// runs as root on a system with apt-get (a fresh machine of the project's kind, or CI), installs Debian's
-// chromium package; otherwise exits 1 saying how to install it.
-import { accessSync, constants } from 'node:fs';
+// here. Finds the system Chromium like core/browser/find-chromium.ts (KIRJURI_CHROMIUM, else the usual
+// paths); when there is none and this runs as root on a system with apt-get (a fresh machine of the
+// project's kind, or CI), installs Debian's chromium package; otherwise exits 1 saying how to install it.
+import { accessSync, constants, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
+const configured = process.env.KIRJURI_CHROMIUM || null;
 
-function executable(path) {
+// A directory passes access(X_OK) too (and for root any execute bit does), so it must also be a file.
+function executableFile(path) {
   try {
     accessSync(path, constants.X_OK);
-    return true;
+    return statSync(path).isFile();
   } catch {
     return false;
   }
 }
 
 function find() {
-  const configured = process.env.KIRJURI_CHROMIUM;
-  if (configured) return executable(configured) ? configured : null;
-  return candidates.find(executable) ?? null;
+  if (configured) return executableFile(configured) ? configured : null;
+  return candidates.find(executableFile) ?? null;
 }
 
 function run(command, args) {
@@ -29,13 +30,18 @@ function run(command, args) {
 }
 
 let found = find();
-if (!found && !process.env.KIRJURI_CHROMIUM && process.getuid?.() === 0 && executable('/usr/bin/apt-get')) {
+let installTried = false;
+if (!found && !configured && process.getuid?.() === 0 && executableFile('/usr/bin/apt-get')) {
+  installTried = true;
   console.error('ensure-chromium: no Chromium found; the browser tests need one, so installing Debian\'s chromium package.');
-  if (run('apt-get', ['update', '-qq']) && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'])) found = find();
+  // A failed update may still leave usable package lists (an image's own), so the install is tried anyway.
+  if (!run('apt-get', ['update', '-qq'])) console.error('ensure-chromium: apt-get update failed; trying the install with the package lists there are.');
+  if (run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'])) found = find();
 }
 if (!found) {
-  console.error(process.env.KIRJURI_CHROMIUM
-    ? `ensure-chromium: KIRJURI_CHROMIUM=${process.env.KIRJURI_CHROMIUM} is not an executable file: point it at Chromium.`
-    : 'ensure-chromium: no Chromium was found and it could not be installed: install it (on Debian: sudo apt-get install chromium) or set KIRJURI_CHROMIUM to its path, then run the tests again.');
+  console.error(configured
+    ? `ensure-chromium: KIRJURI_CHROMIUM=${configured} is not an executable file: point it at Chromium (or unset it to use /usr/bin/chromium), then run the tests again.`
+    : `ensure-chromium: no Chromium was found${installTried ? ' and installing Debian\'s chromium package failed (see above)' : ''}: install it (on Debian: sudo apt-get install chromium) or set KIRJURI_CHROMIUM to its path, then run the tests again.`);
   process.exit(1);
 }
+console.error(`ensure-chromium: Chromium for the browser tests: ${found}.`);

@@ -39,7 +39,16 @@ export class Authenticator {
     } else {
       const secret = readSessionCookie(ctx);
       const session = secret ? await this.#sessions.resolve(secret) : null;
-      if (secret && session) found = { via: 'session', user: session.user, sessionHash: session.idHash, csrfToken: csrfTokenFor(secret), sessionExpiresAt: session.expiresAt };
+      if (secret && session) {
+        let csrfToken: string | undefined;
+        found = {
+          via: 'session', user: session.user, sessionHash: session.idHash, sessionExpiresAt: session.expiresAt,
+          // An HMAC per request is measurable; only unsafe requests and pages with forms need the token.
+          get csrfToken() {
+            return (csrfToken ??= csrfTokenFor(secret));
+          },
+        };
+      }
     }
     state.authentication = found;
     return found;

@@ -50,7 +50,10 @@ export class PasswordSignIn {
       });
     }
     const user = await users.findByEmail(email);
-    const verdict = user?.passwordHash ? await hasher.verify(input.password, user.passwordHash) : (await hasher.dummyVerify(input.password), null);
+    // A damaged stored hash refuses sign-in like a wrong password; an administrator's reset link repairs it.
+    const verdict = user?.passwordHash
+      ? await hasher.verify(input.password, user.passwordHash).catch(() => null)
+      : (await hasher.dummyVerify(input.password), null);
     if (!user || !verdict?.ok) {
       await throttle.recordFailure(keys);
       throw invalidCredentials();

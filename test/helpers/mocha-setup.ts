@@ -1,3 +1,6 @@
 // Test-wide setup: quiet logs unless asked for, and no stray KIRJURI_* from the developer's shell.
+// The browser the tests drive is the one exception: KIRJURI_CHROMIUM (set by .ci/run, or by hand) is kept
+// as TEST_CHROMIUM for test/helpers/browser.ts.
+if (process.env.KIRJURI_CHROMIUM && !process.env.TEST_CHROMIUM) process.env.TEST_CHROMIUM = process.env.KIRJURI_CHROMIUM;
 for (const name of Object.keys(process.env)) if (name.startsWith('KIRJURI_')) delete process.env[name];
 process.env.KIRJURI_LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
