@@ -95,6 +95,8 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
     setupToken = await prepareSetupToken(db, { configuredToken: config.setup.token, setUp: await identity.users.anyExists() });
     await bootstrapPlugins(plugins, runtimeFor, services);
+    // Ended sessions are refused on sight; this only keeps the table from growing.
+    scheduler.add({ owner: 'core', name: 'core.purge-sessions', intervalMs: 60 * 60_000, run: async () => { await identity.sessions.purgeExpired(); } });
     for (const job of declarations.jobs) scheduler.add(job);
   } catch (error) {
     await db.close().catch(() => undefined);

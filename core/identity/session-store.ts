@@ -91,9 +91,9 @@ export class SessionStore {
   /** Deletes sessions past their absolute end or idle too long (a periodic job). Returns how many. */
   async purgeExpired(): Promise<number> {
     const now = Date.now();
-    const [, affected] = await this.#db.sequelize.query('DELETE FROM kirjuri_sessions WHERE expires_at <= $1 OR last_seen_at <= $2', {
-      bind: [now, now - this.#lifetimes.idleMs], type: QueryTypes.RAW,
-    }) as [unknown, unknown];
-    return typeof affected === 'number' ? affected : Number((affected as { rowCount?: number })?.rowCount ?? 0);
+    const deleted = await this.#db.sequelize.query('DELETE FROM kirjuri_sessions WHERE expires_at <= $1 OR last_seen_at <= $2', {
+      bind: [now, now - this.#lifetimes.idleMs], type: QueryTypes.BULKDELETE,
+    });
+    return Number(deleted);
   }
 }

@@ -70,6 +70,11 @@ export class JobScheduler {
     this.#jobs.set(job.name, job);
   }
 
+  /** The names of the registered jobs, sorted (for status displays and tests). */
+  jobNames(): string[] {
+    return [...this.#jobs.keys()].sort();
+  }
+
   /** Starts polling every pollIntervalMs (the first poll at once); the timer never keeps the process alive. */
   start(): void {
     if (this.#stopped) throw new Error('The job scheduler was stopped and cannot start again: create a new one.');

@@ -38,6 +38,17 @@ describe('session lifetimes and refusals', () => {
     expect((await request(app.handler).get('/api/v1/me').set('Cookie', cookie).expect(401)).body.error.code).to.equal('unauthenticated');
   });
 
+  it('purgeExpired() (the hourly core.purge-sessions job) deletes idle and expired sessions and keeps live ones', async () => {
+    await login();
+    clock.tick(31 * 60_000);
+    const live = await login();
+    expect(await app.kirjuri.identity.sessions.purgeExpired()).to.be.at.least(1);
+    const [{ n }] = await app.kirjuri.db.selectRows<{ n: number }>('SELECT COUNT(*) AS n FROM kirjuri_sessions', []);
+    expect(Number(n)).to.equal(1);
+    await request(app.handler).get('/api/v1/me').set('Cookie', live).expect(200);
+    expect(app.kirjuri.scheduler.jobNames()).to.include('core.purge-sessions');
+  });
+
   it('a session ends 12 hours after sign-in however active it is', async () => {
     const cookie = await login();
     for (let minutes = 20; minutes < 12 * 60; minutes += 20) {
