@@ -7,6 +7,7 @@ import type { MembershipStore } from '../tenants/membership-store.ts';
 import type { TenantStore } from '../tenants/tenant-store.ts';
 import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-errors.ts';
 import { sendPage, type PageRenderer } from '../web/page-renderer.ts';
+import { formValue } from '../web/form-value.ts';
 import { safeNextPath } from '../web/safe-next-path.ts';
 import { authenticationOf, publicFormAccess, signedIn } from './access-policies.ts';
 import { setUpInstance } from './instance-setup.ts';
@@ -29,11 +30,6 @@ export interface IdentityPageDependencies {
   signIn: PasswordSignIn;
   renderPage: PageRenderer;
 }
-
-const formValue = (body: unknown, key: string): string => {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' ? value : '';
-};
 
 const setupForm = z.object({
   token: z.string().min(1, 'is required: open the setup link Kirjuri printed when it started'),

@@ -4,6 +4,7 @@ import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { publicAccess } from '../kernel/route-declaration.ts';
 import type { FieldErrors } from '../web/form-errors.ts';
 import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
+import { formValue } from '../web/form-value.ts';
 import { authenticationOf, publicFormAccess, signedIn } from './access-policies.ts';
 import type { ApiTokenStore } from './api-token-store.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -25,11 +26,6 @@ export interface ProfilePageDependencies {
   hasher: PasswordHasher;
   renderPage: PageRenderer;
 }
-
-const formValue = (body: unknown, key: string): string => {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' ? value : '';
-};
 
 const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
 

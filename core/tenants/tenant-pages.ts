@@ -5,6 +5,7 @@ import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { authenticationOf, instanceAdmin, tenantAccessOf, tenantRole } from '../identity/access-policies.ts';
 import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-errors.ts';
 import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
+import { formValue } from '../web/form-value.ts';
 import type { MemberAdministration } from './member-administration.ts';
 import type { MembershipStore } from './membership-store.ts';
 import { isTenantRole, tenantRoles } from './roles.ts';
@@ -19,11 +20,6 @@ export interface TenantPageDependencies {
   /** server.publicUrl, or null to build links from the request's origin. */
   publicUrl: string | null;
 }
-
-const formValue = (body: unknown, key: string): string => {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' ? value : '';
-};
 
 const roleLabels: Record<string, string> = { admin: 'Admin', manager: 'Manager', member: 'Member', viewer: 'Viewer' };
 const roleOptions = tenantRoles.map((value) => ({ value, label: roleLabels[value] }));
