@@ -130,6 +130,19 @@ forEachDatabase('setup, sign-in and sessions', (kind) => {
       const blocked = await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(429);
       expect(blocked.body.error.code).to.equal('too_many_attempts');
       expect(Number(blocked.headers['retry-after'])).to.be.within(1, 2);
+      // The way back: an administrator's one-time link sets a new password and lifts the block at once.
+      const admin = (await app.kirjuri.identity.users.findByEmail('admin@example.com'))!;
+      const link = await app.kirjuri.db.transaction((t) => app.kirjuri.identity.resets.create(admin.id, null, t));
+      await request(app.handler).post('/api/v1/auth/reset').send({ token: link.secret, password: 'a fresh passphrase now' }).expect(204);
+      // The account's block is gone; the address's own 1 s back-off (same 5 failures) still runs out first.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: 'a fresh passphrase now' }).expect(200);
+    });
+
+    it('after 5 failures from one address, sign-in from it is throttled whichever accounts it tries', async () => {
+      for (let i = 0; i < 5; i += 1) await request(app.handler).post('/api/v1/auth/login').send({ email: `guess${i}@example.com`, password: 'some password here' }).expect(401);
+      const blocked = await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(429);
+      expect(blocked.body.error.code).to.equal('too_many_attempts');
     });
 
     it('a plugin route behind tenantRole() sees the request\'s actor; a non-member gets 404 and a too-low role 403', async () => {
