@@ -12,6 +12,7 @@ import { PasswordHasher } from './password-hasher.ts';
 import { SessionStore } from './session-store.ts';
 import { PasswordSignIn } from './sign-in.ts';
 import { UserStore } from './user-store.ts';
+import { IdentityReadCache } from './identity-read-cache.ts';
 import { PasswordResetStore } from './password-reset-store.ts';
 import { tenantRoutes } from '../tenants/tenant-routes.ts';
 import { tenantPages } from '../tenants/tenant-pages.ts';
@@ -37,10 +38,12 @@ export interface Identity {
 
 /** Builds core identity over a database with the configured session lifetimes; tests may pass a cheaper hasher. */
 export function createIdentity(db: Database, config: KirjuriConfig, options: { renderPage: PageRenderer; hasher?: PasswordHasher }): Identity {
-  const users = new UserStore(db);
-  const tenants = new TenantStore(db);
-  const memberships = new MembershipStore(db);
-  const sessions = new SessionStore(db, { idleMs: config.sessions.idleMinutes * 60_000, absoluteMs: config.sessions.absoluteHours * 3_600_000 });
+  // SQLite is one node, so this process sees every write and may cache the per-request reads.
+  const cache = new IdentityReadCache({ enabled: db.dialect === 'sqlite' });
+  const users = new UserStore(db, cache);
+  const tenants = new TenantStore(db, cache);
+  const memberships = new MembershipStore(db, cache);
+  const sessions = new SessionStore(db, { idleMs: config.sessions.idleMinutes * 60_000, absoluteMs: config.sessions.absoluteHours * 3_600_000 }, cache);
   const tokens = new ApiTokenStore(db);
   const throttle = new LoginThrottle(db);
   const hasher = options.hasher ?? new PasswordHasher();

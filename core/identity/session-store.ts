@@ -1,6 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../db/open-database.ts';
 import { timeValue } from '../db/row-values.ts';
+import type { IdentityReadCache } from './identity-read-cache.ts';
 import { hashSecret, newSecret } from './secret-token.ts';
 import { toUser, userColumns, type User, type UserRow } from './user-store.ts';
 
@@ -16,6 +17,12 @@ export interface ResolvedSession {
   user: User;
   createdAt: number;
   expiresAt: number;
+}
+
+/** A session as the cache keeps it: last_seen_at moves on without a new read. */
+interface LiveSession {
+  session: ResolvedSession;
+  lastSeenAt: number;
 }
 
 interface SessionRow extends UserRow { id_hash: string; created_at: unknown; last_seen_at: unknown; expires_at: unknown }
@@ -35,10 +42,12 @@ const maxUserAgentLength = 300;
 export class SessionStore {
   readonly #db: Database;
   readonly #lifetimes: SessionLifetimes;
+  readonly #cache: IdentityReadCache;
 
-  constructor(db: Database, lifetimes: SessionLifetimes) {
+  constructor(db: Database, lifetimes: SessionLifetimes, cache: IdentityReadCache) {
     this.#db = db;
     this.#lifetimes = lifetimes;
+    this.#cache = cache;
   }
 
   /** Starts a session for a user; returns the secret for the cookie (never stored) and when it ends at the latest. */
@@ -59,25 +68,33 @@ export class SessionStore {
    */
   async resolve(secret: string): Promise<ResolvedSession | null> {
     const idHash = hashSecret(secret);
-    const [row] = await this.#db.selectRows<SessionRow>(resolveSql, [idHash]);
-    if (!row) return null;
+    const key = `session:${idHash}`;
+    let live = this.#cache.get<LiveSession>(key);
+    if (!live) {
+      const generation = this.#cache.generation;
+      const [row] = await this.#db.selectRows<SessionRow>(resolveSql, [idHash]);
+      if (!row) return null;
+      live = { session: { idHash, user: toUser(row), createdAt: timeValue(row.created_at)!, expiresAt: timeValue(row.expires_at)! }, lastSeenAt: timeValue(row.last_seen_at)! };
+      this.#cache.set(key, generation, live);
+    }
     const now = Date.now();
-    const lastSeenAt = timeValue(row.last_seen_at)!;
-    const expiresAt = timeValue(row.expires_at)!;
-    const user = toUser(row);
-    if (expiresAt <= now || lastSeenAt + this.#lifetimes.idleMs <= now || user.disabledAt !== null) {
+    const { session } = live;
+    if (session.expiresAt <= now || live.lastSeenAt + this.#lifetimes.idleMs <= now || session.user.disabledAt !== null) {
       await this.destroyByHash(idHash);
       return null;
     }
-    if (now - lastSeenAt >= touchIntervalMs) {
+    if (now - live.lastSeenAt >= touchIntervalMs) {
+      live.lastSeenAt = now;
       await this.#db.sequelize.query('UPDATE kirjuri_sessions SET last_seen_at = $1 WHERE id_hash = $2', { bind: [now, idHash], type: QueryTypes.UPDATE });
     }
-    return { idHash, user, createdAt: timeValue(row.created_at)!, expiresAt };
+    // A copy: a handler may change what it got (a renamed user) without touching the cached entry.
+    return { ...session, user: { ...session.user } };
   }
 
   /** Ends one session (logout). */
   async destroyByHash(idHash: string, transaction?: Transaction): Promise<void> {
     await this.#db.sequelize.query('DELETE FROM kirjuri_sessions WHERE id_hash = $1', { bind: [idHash], type: QueryTypes.DELETE, transaction });
+    this.#cache.invalidateAfter(transaction);
   }
 
   /** Ends every session of a user, except the one given (a password change keeps the session that made it). */
@@ -86,6 +103,7 @@ export class SessionStore {
       options.except ? 'DELETE FROM kirjuri_sessions WHERE user_id = $1 AND id_hash <> $2' : 'DELETE FROM kirjuri_sessions WHERE user_id = $1',
       { bind: options.except ? [userId, options.except] : [userId], type: QueryTypes.DELETE, transaction: options.transaction },
     );
+    this.#cache.invalidateAfter(options.transaction);
   }
 
   /** Deletes sessions past their absolute end or idle too long (a periodic job). Returns how many. */
@@ -94,6 +112,7 @@ export class SessionStore {
     const deleted = await this.#db.sequelize.query('DELETE FROM kirjuri_sessions WHERE expires_at <= $1 OR last_seen_at <= $2', {
       bind: [now, now - this.#lifetimes.idleMs], type: QueryTypes.BULKDELETE,
     });
+    this.#cache.invalidateAfter(null);
     return Number(deleted);
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
 import { newId } from '../db/new-id.ts';
 import { booleanValue, timeValue } from '../db/row-values.ts';
+import type { IdentityReadCache } from './identity-read-cache.ts';
 
 /** A person who can sign in. */
 export interface User {
@@ -45,9 +46,11 @@ export function normaliseEmail(email: string): string {
 /** Users in the database (kirjuri_users). */
 export class UserStore {
   readonly #db: Database;
+  readonly #cache: IdentityReadCache;
 
-  constructor(db: Database) {
+  constructor(db: Database, cache: IdentityReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** Creates a user; an email already in use is a 409. */
@@ -93,17 +96,20 @@ export class UserStore {
       ? 'UPDATE kirjuri_users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3'
       : 'UPDATE kirjuri_users SET password_hash = $1, updated_at = $2 WHERE id = $3';
     await this.#db.sequelize.query(sql, { bind: [passwordHash, now, userId], type: QueryTypes.UPDATE, transaction: options.transaction });
+    this.#cache.invalidateAfter(options.transaction);
   }
 
   /** Disables or re-enables a user instance-wide. */
   async setDisabled(userId: string, disabled: boolean, transaction: Transaction): Promise<void> {
     const now = Date.now();
     await this.#db.sequelize.query('UPDATE kirjuri_users SET disabled_at = $1, updated_at = $2 WHERE id = $3', { bind: [disabled ? now : null, now, userId], type: QueryTypes.UPDATE, transaction });
+    this.#cache.invalidateAfter(transaction);
   }
 
   /** Changes the display name. */
   async setName(userId: string, name: string, transaction: Transaction): Promise<void> {
     await this.#db.sequelize.query('UPDATE kirjuri_users SET name = $1, updated_at = $2 WHERE id = $3', { bind: [name.trim(), Date.now(), userId], type: QueryTypes.UPDATE, transaction });
+    this.#cache.invalidateAfter(transaction);
   }
 
   async #findOne(where: string, value: string, transaction?: Transaction): Promise<UserWithPassword | null> {

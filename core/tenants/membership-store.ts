@@ -3,6 +3,7 @@ import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
 import { timeValue } from '../db/row-values.ts';
 import { toUser, userColumns, type User, type UserRow } from '../identity/user-store.ts';
+import type { IdentityReadCache } from '../identity/identity-read-cache.ts';
 import type { TenantRole } from './roles.ts';
 
 /** A user's place in one tenant. */
@@ -33,9 +34,11 @@ const toMembership = (row: MembershipRow): Membership => ({ tenantId: row.tenant
 /** Memberships in the database (kirjuri_memberships): who is in which tenant, with which role. */
 export class MembershipStore {
   readonly #db: Database;
+  readonly #cache: IdentityReadCache;
 
-  constructor(db: Database) {
+  constructor(db: Database, cache: IdentityReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** Adds a user to a tenant; one already in it is a 409. */
@@ -50,6 +53,7 @@ export class MembershipStore {
       if (error instanceof UniqueConstraintError) throw new AppError(409, 'already_member', 'This person is already a member of this tenant; change their role instead.');
       throw error;
     }
+    this.#cache.invalidateAfter(transaction);
     return { ...input, disabledAt: null };
   }
 
@@ -73,6 +77,7 @@ export class MembershipStore {
       `UPDATE kirjuri_memberships SET ${sets.join(', ')} WHERE tenant_id = $${bind.push(tenantId)} AND user_id = $${bind.push(userId)}`,
       { bind, type: QueryTypes.BULKUPDATE, transaction },
     );
+    this.#cache.invalidateAfter(transaction);
     return Number(changed) === 1;
   }
 
@@ -100,9 +105,14 @@ export class MembershipStore {
     const sql = `SELECT t.id AS tenant_id, t.slug, t.name, m.role FROM kirjuri_memberships m JOIN kirjuri_tenants t ON t.id = m.tenant_id
        WHERE m.user_id = $1 AND m.disabled_at IS NULL ORDER BY t.name, t.slug`;
     type Row = { tenant_id: string; slug: string; name: string; role: string };
-    const rows = transaction
-      ? await this.#db.sequelize.query<Row>(sql, { bind: [userId], type: QueryTypes.SELECT, transaction })
-      : await this.#db.selectRows<Row>(sql, [userId]);
-    return rows.map((row) => ({ tenantId: row.tenant_id, slug: row.slug, name: row.name, role: row.role as TenantRole }));
+    const toTenants = (rows: Row[]): TenantOfUser[] => rows.map((row) => ({ tenantId: row.tenant_id, slug: row.slug, name: row.name, role: row.role as TenantRole }));
+    if (transaction) return toTenants(await this.#db.sequelize.query<Row>(sql, { bind: [userId], type: QueryTypes.SELECT, transaction }));
+    const key = `tenants:${userId}`;
+    const cached = this.#cache.get<TenantOfUser[]>(key);
+    if (cached) return cached.map((tenant) => ({ ...tenant }));
+    const generation = this.#cache.generation;
+    const tenants = toTenants(await this.#db.selectRows<Row>(sql, [userId]));
+    this.#cache.set(key, generation, tenants.map((tenant) => ({ ...tenant })));
+    return tenants;
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
 import { newId } from '../db/new-id.ts';
 import { timeValue } from '../db/row-values.ts';
+import type { IdentityReadCache } from '../identity/identity-read-cache.ts';
 import { slugProblem } from './tenant-slug.ts';
 
 /** A tenant: one company's own environment. */
@@ -23,9 +24,11 @@ export const maxTenantNameLength = 200;
 /** Tenants in the database (kirjuri_tenants). */
 export class TenantStore {
   readonly #db: Database;
+  readonly #cache: IdentityReadCache;
 
-  constructor(db: Database) {
+  constructor(db: Database, cache: IdentityReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** Creates a tenant; a malformed slug is a 400 and a taken one a 409, each naming the slug. */
@@ -48,6 +51,7 @@ export class TenantStore {
       }
       throw error;
     }
+    this.#cache.invalidateAfter(transaction);
     return tenant;
   }
 

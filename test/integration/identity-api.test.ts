@@ -114,6 +114,7 @@ forEachDatabase('setup, sign-in and sessions', (kind) => {
 
     it('changing the password needs the current one, refuses a weak one, and ends the other sessions', async () => {
       const other = sessionCookieOf(await request(app.handler).post('/api/v1/auth/login').send({ email: 'admin@example.com', password: adminPassword }).expect(200));
+      await request(app.handler).get('/api/v1/me').set('Cookie', other).expect(200);
       const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
       const change = (body: object) => request(app.handler).post('/api/v1/me/password').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
       expect((await change({ currentPassword: 'wrong wrong wrong', newPassword: 'a brand new passphrase' }).expect(403)).body.error.code).to.equal('wrong_password');
