@@ -32,7 +32,8 @@ export class Authenticator {
     const state = ctx.state as RequestState;
     if (state.authentication !== undefined) return state.authentication as Authentication | null;
     let found: Authentication | null = null;
-    const bearer = bearerPattern.exec(ctx.get('Authorization'));
+    const authorization = ctx.get('Authorization');
+    const bearer = authorization ? bearerPattern.exec(authorization) : null;
     if (bearer) {
       const token = await this.#tokens.resolve(bearer[1]!);
       if (token) found = { via: 'token', user: token.user, tokenId: token.tokenId };

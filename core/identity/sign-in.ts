@@ -8,7 +8,7 @@ import { normaliseEmail, type User, type UserStore } from './user-store.ts';
 /** What a successful sign-in gives: the user, their tenants, and the new session's secret for the cookie. */
 export interface SignedIn {
   user: User;
-  tenants: TenantOfUser[];
+  tenants: readonly TenantOfUser[];
   sessionSecret: string;
   sessionExpiresAt: number;
 }

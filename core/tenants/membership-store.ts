@@ -101,7 +101,7 @@ export class MembershipStore {
   }
 
   /** The enabled tenants of a user, by name. */
-  async tenantsOf(userId: string, transaction?: Transaction): Promise<TenantOfUser[]> {
+  async tenantsOf(userId: string, transaction?: Transaction): Promise<readonly TenantOfUser[]> {
     const sql = `SELECT t.id AS tenant_id, t.slug, t.name, m.role FROM kirjuri_memberships m JOIN kirjuri_tenants t ON t.id = m.tenant_id
        WHERE m.user_id = $1 AND m.disabled_at IS NULL ORDER BY t.name, t.slug`;
     type Row = { tenant_id: string; slug: string; name: string; role: string };
@@ -109,10 +109,11 @@ export class MembershipStore {
     if (transaction) return toTenants(await this.#db.sequelize.query<Row>(sql, { bind: [userId], type: QueryTypes.SELECT, transaction }));
     const key = `tenants:${userId}`;
     const cached = this.#cache.get<TenantOfUser[]>(key);
-    if (cached) return cached.map((tenant) => ({ ...tenant }));
+    if (cached) return cached;
     const generation = this.#cache.generation;
-    const tenants = toTenants(await this.#db.selectRows<Row>(sql, [userId]));
-    this.#cache.set(key, generation, tenants.map((tenant) => ({ ...tenant })));
+    // Frozen, so that the copy handed out and the one kept are safely the same object.
+    const tenants = Object.freeze(toTenants(await this.#db.selectRows<Row>(sql, [userId])).map((tenant) => Object.freeze(tenant))) as TenantOfUser[];
+    this.#cache.set(key, generation, tenants);
     return tenants;
   }
 }
