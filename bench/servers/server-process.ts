@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinServerApartFromLoad } from '../cpu-pinning.ts';
 
 /** A server the benchmark started in its own process, so it does not share a core with the load generator. */
 export interface ServerProcess {
@@ -53,6 +54,7 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, pattern: Reg
     throw error;
   }
   const startMs = performance.now() - started;
+  pinServerApartFromLoad(child.pid!);
   child.stdout!.resume();
   child.stderr!.resume();
   return {
