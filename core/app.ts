@@ -24,6 +24,7 @@ import type { OwnedRoute } from './kernel/route-declaration.ts';
 import { createIdentity, type Identity } from './identity/create-identity.ts';
 import { prepareSetupToken } from './identity/setup-token.ts';
 import type { PasswordHasher } from './identity/password-hasher.ts';
+import { createAccess, type Access } from './access/create-access.ts';
 
 /** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
 export interface KirjuriApp {
@@ -41,6 +42,8 @@ export interface KirjuriApp {
   scheduler: JobScheduler;
   /** Core identity: users, tenants, memberships, sessions, tokens, sign-in. */
   identity: Identity;
+  /** Core access control: object types, folders, shares. */
+  access: Access;
   /** The one-time setup token to print at start, or null (set up already, or it comes from setup.token). */
   setupToken: string | null;
   /** Stops jobs, destroys plugins in reverse order and closes the database. Safe to call twice. */
@@ -77,11 +80,16 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
 
   const db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
   const identity = createIdentity(db, config, { renderPage, hasher: options.passwordHasher });
+  const access = createAccess({
+    db, identity, pluginObjectTypes: declarations.objectTypes, renderPage, publicUrl: config.server.publicUrl, inviteDays: config.shares.inviteDays,
+  });
+  services.provide('core', 'core.folders', () => access.folderService);
 
   let openApi: Record<string, unknown> | undefined;
   const routes: OwnedRoute[] = [
     ...coreRoutes({ version: kirjuriVersion, openApiDocument: () => (openApi ??= buildOpenApiDocument(routes, { version: kirjuriVersion })) }),
     ...identity.routes,
+    ...access.routes,
     ...declarations.routes,
   ];
   const routeTable = buildRouteTable(routes, { bodyLimit: config.server.jsonLimit });
@@ -94,6 +102,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   try {
     await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
     setupToken = await prepareSetupToken(db, { configuredToken: config.setup.token, setUp: await identity.users.anyExists() });
+    await services.build('core');
     await bootstrapPlugins(plugins, runtimeFor, services);
     // Ended sessions are refused on sight; this only keeps the table from growing.
     scheduler.add({ owner: 'core', name: 'core.purge-sessions', intervalMs: 60 * 60_000, run: async () => { await identity.sessions.purgeExpired(); } });
@@ -106,6 +115,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   const app = new Koa({ proxy: config.server.trustProxy });
   app.silent = true;
   app.context.identity = identity.services;
+  app.context.access = access.control;
   app.use(requestFrame({
     log, trustProxy: config.server.trustProxy, hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds,
     renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
@@ -127,5 +137,5 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     }
   })());
 
-  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, setupToken, close };
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, setupToken, close };
 }

@@ -44,6 +44,16 @@ export const configSchema = z.strictObject({
     idleMinutes: z.number().int().min(1).max(24 * 60),
     absoluteHours: z.number().int().min(1).max(24 * 30),
   }),
+  audit: z.strictObject({
+    signingKeyFile: z.string().min(1),
+    retentionMonths: z.number().int().min(1).max(1200),
+    viewFlushMs: z.number().int().min(10).max(60_000),
+    viewBatchSize: z.number().int().min(1).max(100_000),
+    checkpointMinutes: z.number().int().min(1).max(24 * 60),
+  }),
+  shares: z.strictObject({
+    inviteDays: z.number().int().min(1).max(365),
+  }),
   reports: z.strictObject({ chromium: z.string().min(1).nullable() }),
   backup: z.strictObject({
     dir: z.string().min(1).nullable(),

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { AppError } from '../http/app-error.ts';
 import type { RequestState } from '../http/request-state.ts';
 import type { RoutePolicy } from '../kernel/route-declaration.ts';
-import { roleAtLeast, type TenantRole } from '../tenants/roles.ts';
+import { roleAtLeast, type ParticipantRole, type TenantRole } from '../tenants/roles.ts';
 import type { Tenant } from '../tenants/tenant-store.ts';
 import type { Authentication } from './authenticator.ts';
 import { assertCsrfToken, assertSameOrigin, isUnsafeMethod } from './csrf-protection.ts';
@@ -11,7 +11,8 @@ import './identity-services.ts';
 /** The tenant a tenant route runs in and the caller's role there (set by tenantRole policies). */
 export interface TenantAccess {
   tenant: Tenant;
-  role: TenantRole;
+  /** A member's role, or `guest` on routes that admit guests (tenantParticipant). */
+  role: ParticipantRole;
 }
 
 const notSignedIn = (): AppError => new AppError(401, 'unauthenticated', 'Sign in first: this needs a session or an API token.');

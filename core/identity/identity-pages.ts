@@ -63,6 +63,11 @@ export function identityPages(deps: IdentityPageDependencies): OwnedRoute[] {
           return;
         }
         const mine = await memberships.tenantsOf(authentication.user.id);
+        // A guest belongs to no tenant: what is shared with them is their home.
+        if (mine.length === 0 && !authentication.user.isInstanceAdmin) {
+          ctx.redirect('/shared');
+          return;
+        }
         if (mine.length === 1 && ctx.query.choose === undefined) {
           ctx.redirect(`/t/${mine[0]!.slug}`);
           return;

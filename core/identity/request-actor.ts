@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { RequestState } from '../http/request-state.ts';
-import type { TenantRole } from '../tenants/roles.ts';
+import type { ParticipantRole } from '../tenants/roles.ts';
 import type { Tenant } from '../tenants/tenant-store.ts';
 import type { Authentication } from './authenticator.ts';
 import type { TenantAccess } from './access-policies.ts';
@@ -15,7 +15,7 @@ export interface RequestActor {
   via: 'session' | 'token' | null;
   /** The tenant of a tenant route, and the user's role there. */
   tenant: Tenant | null;
-  role: TenantRole | null;
+  role: ParticipantRole | null;
   /** The client's address (X-Forwarded-For only when server.trustProxy). */
   ip: string;
   userAgent: string | null;

@@ -9,16 +9,13 @@ import type { ServiceFactory, ServiceRegistry } from './service-registry.ts';
 import type { ServiceMap, ServiceName } from './service-map.ts';
 import type { Database } from '../db/open-database.ts';
 import type { KirjuriConfig } from '../config/config-schema.ts';
+import type { ObjectTypeDefinition } from '../access/object-access.ts';
 
 /** What a plugin may ask for; an administrator sees these before enabling a third-party plugin. */
 export const pluginPermissions = ['routes', 'views', 'database', 'jobs', 'cli', 'objects', 'files', 'network'] as const;
 export type PluginPermission = (typeof pluginPermissions)[number];
 
-/** How core learns about an object type a plugin owns (extended by access control in a later step). */
-export interface ObjectTypeDefinition {
-  /** Human name, singular, e.g. "record". */
-  label: string;
-}
+export type { ObjectTypeDefinition } from '../access/object-access.ts';
 
 /** What a running CLI command gets: the app's parts, without an HTTP listener. */
 export interface CliRuntime {

@@ -60,10 +60,19 @@ export class MembershipStore {
   /** The membership of a user in a tenant, enabled or not, or null. */
   async find(tenantId: string, userId: string, transaction?: Transaction): Promise<Membership | null> {
     const sql = 'SELECT tenant_id, user_id, role, disabled_at FROM kirjuri_memberships WHERE tenant_id = $1 AND user_id = $2';
-    const [row] = transaction
-      ? await this.#db.sequelize.query<MembershipRow>(sql, { bind: [tenantId, userId], type: QueryTypes.SELECT, transaction })
-      : await this.#db.selectRows<MembershipRow>(sql, [tenantId, userId]);
-    return row ? toMembership(row) : null;
+    if (transaction) {
+      const [row] = await this.#db.sequelize.query<MembershipRow>(sql, { bind: [tenantId, userId], type: QueryTypes.SELECT, transaction });
+      return row ? toMembership(row) : null;
+    }
+    // Every tenant route asks this; cached like the session (see IdentityReadCache), frozen so no caller changes the shared copy.
+    const key = `membership:${tenantId}:${userId}`;
+    const cached = this.#cache.get<{ membership: Membership | null }>(key);
+    if (cached) return cached.membership;
+    const generation = this.#cache.generation;
+    const [row] = await this.#db.selectRows<MembershipRow>(sql, [tenantId, userId]);
+    const membership = row ? Object.freeze(toMembership(row)) : null;
+    this.#cache.set(key, generation, { membership });
+    return membership;
   }
 
   /** Changes a member's role and/or disabled state; returns false when there is no such member. */

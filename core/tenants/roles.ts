@@ -4,10 +4,16 @@ export const tenantRoles = ['admin', 'manager', 'member', 'viewer'] as const;
 /** One of the tenant roles. */
 export type TenantRole = (typeof tenantRoles)[number];
 
-const rank: Record<TenantRole, number> = { admin: 4, manager: 3, member: 2, viewer: 1 };
+/**
+ * How someone takes part in a tenant: a member's role, or `guest` for someone who is no member but has
+ * something shared with them there (they see only that).
+ */
+export type ParticipantRole = TenantRole | 'guest';
 
-/** Whether `role` is at least `required` (an admin is at least a member, a viewer is not). */
-export function roleAtLeast(role: TenantRole, required: TenantRole): boolean {
+const rank: Record<ParticipantRole, number> = { admin: 4, manager: 3, member: 2, viewer: 1, guest: 0 };
+
+/** Whether `role` is at least `required` (an admin is at least a member, a viewer is not, a guest is no role). */
+export function roleAtLeast(role: ParticipantRole, required: TenantRole): boolean {
   return rank[role] >= rank[required];
 }
 

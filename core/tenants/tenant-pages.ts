@@ -57,15 +57,6 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
 
   return [
     {
-      owner: 'core', method: 'GET', path: '/t/:t', policy: tenantRole('viewer'), tags: ['web'],
-      summary: 'The tenant\'s home page.',
-      async handler(ctx) {
-        const { role } = tenantAccessOf(ctx);
-        const tenantCount = (await memberships.tenantsOf(authenticationOf(ctx).user.id)).length > 1;
-        sendPage(ctx, renderPage(ctx, 'core/dashboard', { title: tenantAccessOf(ctx).tenant.name, role: roleLabels[role]!.toLowerCase(), isAdmin: role === 'admin', tenantCount }));
-      },
-    },
-    {
       owner: 'core', method: 'GET', path: '/t/:t/admin/members', policy: tenantRole('admin'), tags: ['web'],
       summary: 'The members page (tenant admins).',
       handler: (ctx) => showMembers(ctx),

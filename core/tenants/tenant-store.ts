@@ -58,9 +58,24 @@ export class TenantStore {
   /** The tenant with this slug, or null. */
   async findBySlug(slug: string, transaction?: Transaction): Promise<Tenant | null> {
     const sql = 'SELECT id, slug, name, created_at FROM kirjuri_tenants WHERE slug = $1';
-    const [row] = transaction
-      ? await this.#db.sequelize.query<TenantRow>(sql, { bind: [slug], type: QueryTypes.SELECT, transaction })
-      : await this.#db.selectRows<TenantRow>(sql, [slug]);
+    if (transaction) {
+      const [row] = await this.#db.sequelize.query<TenantRow>(sql, { bind: [slug], type: QueryTypes.SELECT, transaction });
+      return row ? toTenant(row) : null;
+    }
+    // Every tenant route asks this; cached like the session (see IdentityReadCache).
+    const key = `tenant:${slug}`;
+    const cached = this.#cache.get<{ tenant: Tenant | null }>(key);
+    if (cached) return cached.tenant;
+    const generation = this.#cache.generation;
+    const [row] = await this.#db.selectRows<TenantRow>(sql, [slug]);
+    const tenant = row ? Object.freeze(toTenant(row)) : null;
+    this.#cache.set(key, generation, { tenant });
+    return tenant;
+  }
+
+  /** The tenant with this id, or null. */
+  async findById(id: string, transaction?: Transaction): Promise<Tenant | null> {
+    const [row] = await this.#db.sequelize.query<TenantRow>('SELECT id, slug, name, created_at FROM kirjuri_tenants WHERE id = $1', { bind: [id], type: QueryTypes.SELECT, transaction });
     return row ? toTenant(row) : null;
   }
 

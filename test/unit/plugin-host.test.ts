@@ -18,6 +18,7 @@ const plugin = (definition: Partial<PluginDefinition> & { name: string }): Disco
   definition: definePlugin({ version: '1.0.0', ...definition }),
   dir: `/plugins/${definition.name}`,
 });
+const recordType = { label: 'record', locate: async () => null };
 const emptyDeclarations = (): PluginDeclarations => ({ routes: [], viewDirs: [], migrationSets: [], jobs: [], objectTypes: new Map(), cliDefiners: [] });
 const register = (plugins: DiscoveredPlugin[], pluginConfig: Record<string, unknown> = {}) => {
   const declarations = emptyDeclarations();
@@ -96,7 +97,7 @@ describe('registerPlugins()', () => {
         api.views('views');
         api.migrations('migrations');
         api.job({ name: 'records.cleanup', intervalMs: 1000, run: async () => undefined });
-        api.objectType('record', { label: 'record' });
+        api.objectType('record', recordType);
         api.cli(() => undefined);
         api.service('records.templates' as never, () => ({}) as never);
       },
@@ -105,7 +106,7 @@ describe('registerPlugins()', () => {
     expect(declarations.viewDirs).to.deep.equal([{ namespace: 'records', dir: '/plugins/records/views' }]);
     expect(declarations.migrationSets).to.deep.equal([{ owner: 'records', dir: '/plugins/records/migrations' }]);
     expect(declarations.jobs[0]).to.include({ name: 'records.cleanup', owner: 'records' });
-    expect(declarations.objectTypes.get('record')).to.deep.equal({ label: 'record', owner: 'records' });
+    expect(declarations.objectTypes.get('record')).to.deep.equal({ ...recordType, owner: 'records' });
     expect(declarations.cliDefiners).to.have.length(1);
     expect(services.has('records.templates')).to.equal(true);
   });
@@ -131,7 +132,7 @@ describe('registerPlugins()', () => {
   });
 
   it('registerPlugins() refuses an object type the manifest does not list, and a listed one left undefined', () => {
-    expect(loadError(() => register([plugin({ name: 'a', permissions: ['objects'], register(api) { api.objectType('thing', { label: 'thing' }); } })])).message)
+    expect(loadError(() => register([plugin({ name: 'a', permissions: ['objects'], register(api) { api.objectType('thing', { ...recordType, label: 'thing' }); } })])).message)
       .to.contain('that its manifest\'s objectTypes does not list');
     expect(loadError(() => register([plugin({ name: 'a', permissions: ['objects'], objectTypes: ['thing'] })])).message)
       .to.contain('lists object type "thing" but register() does not define it');

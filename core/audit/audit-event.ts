@@ -1,0 +1,77 @@
+import type { Context } from 'koa';
+import type { Transaction } from 'sequelize';
+import { requestActor } from '../identity/request-actor.ts';
+
+/** How an audited attempt ended. */
+export const auditOutcomes = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof auditOutcomes)[number];
+
+/**
+ * One thing that happened, as core and plugins report it; the audit log adds the chain position
+ * (seq, prevHash, hash). `tenantId` null means the instance's own chain (tenants, plugins, backups,
+ * keys, sign-ins of people in no tenant). `details` never holds a secret (password, token, key, file content).
+ */
+export interface AuditEvent {
+  tenantId: string | null;
+  /** API.md's audit actions, e.g. `folder.create`, `record.view`, `access.denied`. */
+  action: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  objectType: string | null;
+  objectId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  outcome: AuditOutcome;
+  details: Record<string, unknown>;
+  /** Epoch milliseconds (UTC) when it happened; now when omitted. */
+  at?: number;
+}
+
+/** Where audit entries go. Core and plugins get it explicitly (ctx.audit, the plugin runtime). */
+export interface AuditRecorder {
+  /**
+   * Appends an entry inside the transaction of the change it records: both commit together or neither
+   * does (SECURITY.md: a change whose audit entry cannot be written does not happen).
+   */
+  record(event: AuditEvent, transaction: Transaction): Promise<void>;
+  /**
+   * A view, a refusal or anything else that changes nothing: queued and written in batches soon after
+   * (audit.viewFlushMs), so that reads stay fast; whatever is queued is written on a clean shutdown.
+   */
+  recordSoon(event: AuditEvent): void;
+}
+
+/** What a request adds to an event: the parts the request's actor and client say. */
+export interface AuditEventInput {
+  action: string;
+  objectType?: string | null;
+  objectId?: string | null;
+  outcome?: AuditOutcome;
+  details?: Record<string, unknown>;
+  /** Defaults to the tenant of the route (null on routes outside a tenant). */
+  tenantId?: string | null;
+}
+
+/** An event about this request: actor, tenant, ip (trustProxy respected) and user agent from the request. */
+export function auditEventOf(ctx: Context, input: AuditEventInput): AuditEvent {
+  const actor = requestActor(ctx);
+  return {
+    tenantId: input.tenantId !== undefined ? input.tenantId : (actor.tenant?.id ?? null),
+    action: input.action,
+    actorId: actor.user?.id ?? null,
+    actorEmail: actor.user?.email ?? null,
+    objectType: input.objectType ?? null,
+    objectId: input.objectId ?? null,
+    ip: actor.ip || null,
+    userAgent: actor.userAgent,
+    outcome: input.outcome ?? 'success',
+    details: input.details ?? {},
+  };
+}
+
+declare module 'koa' {
+  interface DefaultContext {
+    /** The audit log (createApp puts it on app.context). */
+    audit: AuditRecorder;
+  }
+}
