@@ -6,8 +6,9 @@ import { healthScenario } from './scenarios/health-scenario.ts';
 import { startupScenario } from './scenarios/startup-scenario.ts';
 import { meScenario } from './scenarios/me-scenario.ts';
 import { loginScenario } from './scenarios/login-scenario.ts';
+import { objectViewScenario } from './scenarios/object-view-scenario.ts';
 
-const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario];
+const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario];
 
 function positiveInteger(value: string): number {
   const n = Number(value);

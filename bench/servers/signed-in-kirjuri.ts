@@ -4,9 +4,9 @@ const setupToken = 'bench-setup-token-0123456789';
 /** The benchmark's administrator: made through POST /api/v1/setup on a fresh data dir. */
 export const benchAdmin = Object.freeze({ email: 'bench@example.com', password: 'benchmark passphrase here' });
 
-/** Signs in over HTTP and returns the session cookie (name=value). */
-export async function signIn(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(benchAdmin) });
+/** Signs in over HTTP (as the benchmark's administrator unless told) and returns the session cookie (name=value). */
+export async function signIn(url: string, who: { email: string; password: string } = benchAdmin): Promise<string> {
+  const response = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: who.email, password: who.password }) });
   if (response.status !== 200) throw new Error(`Sign-in failed with ${response.status}: ${await response.text()}`);
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('__Host-kirjuri-session='));
   if (!cookie) throw new Error('Sign-in set no session cookie.');

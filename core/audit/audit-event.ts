@@ -75,3 +75,11 @@ declare module 'koa' {
     audit: AuditRecorder;
   }
 }
+
+/** Writes one entry about the current request inside a transaction (what services take, so that they need no ctx). */
+export type AuditWrite = (input: AuditEventInput, transaction: Transaction) => Promise<void>;
+
+/** The AuditWrite of a request: its actor, tenant, ip and user agent on every entry. */
+export function auditWriteOf(ctx: Context): AuditWrite {
+  return (input, transaction) => ctx.audit.record(auditEventOf(ctx, input), transaction);
+}

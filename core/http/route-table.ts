@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { z } from 'zod';
 import { AppError } from './app-error.ts';
+import { auditEventOf } from '../audit/audit-event.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 
 /** Field problems from a zod error, keyed by dotted path, for the `details` of a 400. */
@@ -27,6 +28,24 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'b
   throw new AppError(400, 'invalid_input', `The request ${where === 'body' ? 'body' : where === 'query' ? 'query string' : 'address'} is not valid: check ${names}.`, {
     details: { fields },
   });
+}
+
+// Fields a client must never set: who owns a row, which tenant it is in, what role someone has. A
+// request naming one where the route does not accept it is an attempt, recorded as access.denied.
+const guardedFields = new Set(['tenantId', 'tenant_id', 'ownerId', 'owner_id', 'role', 'isInstanceAdmin', 'createdBy', 'userId']);
+
+function validateBody<T>(ctx: Context, schema: z.ZodType<T> | undefined, value: unknown): T {
+  try {
+    return validate(schema, value, 'body');
+  } catch (error) {
+    const named = value && typeof value === 'object' ? Object.keys(value).filter((key) => guardedFields.has(key)) : [];
+    const refused = error instanceof AppError ? Object.keys((error.details as { fields?: Record<string, string> }).fields ?? {}) : [];
+    const assigned = named.filter((key) => refused.includes(key));
+    if (assigned.length > 0 && ctx.audit) {
+      ctx.audit.recordSoon(auditEventOf(ctx, { action: 'access.denied', outcome: 'denied', details: { reason: 'mass_assignment', fields: assigned, method: ctx.method, path: ctx.path } }));
+    }
+    throw error;
+  }
 }
 
 /** Checks that every route names a policy and that no method and path is declared twice. */
@@ -61,7 +80,7 @@ function routeMiddleware(route: OwnedRoute, parseBody: Middleware): Middleware {
     if (route.body && rawBody === undefined && ctx.request.length && !ctx.is('json', 'urlencoded')) {
       throw new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.');
     }
-    const body = validate(route.body, rawBody ?? {}, 'body');
+    const body = validateBody(ctx, route.body, rawBody ?? {});
     await route.handler(ctx, { body, query, params });
   };
   if (!methodsWithBody.has(route.method)) return handle;

@@ -20,6 +20,7 @@ import { MemberAdministration } from '../tenants/member-administration.ts';
 import type { PageRenderer } from '../web/page-renderer.ts';
 import { identityPages } from './identity-pages.ts';
 import { profilePages } from './profile-pages.ts';
+import { IdentityAudit } from './identity-audit.ts';
 
 /** Core identity, wired: the stores, sign-in, what policies need per request, and the routes. */
 export interface Identity {
@@ -32,6 +33,8 @@ export interface Identity {
   resets: PasswordResetStore;
   hasher: PasswordHasher;
   signIn: PasswordSignIn;
+  /** Writes identity events to the instance chain and the person's tenants' chains. */
+  audit: IdentityAudit;
   services: IdentityServices;
   routes: OwnedRoute[];
 }
@@ -48,7 +51,8 @@ export function createIdentity(db: Database, config: KirjuriConfig, options: { r
   const throttle = new LoginThrottle(db);
   const hasher = options.hasher ?? new PasswordHasher();
   const resets = new PasswordResetStore(db);
-  const signIn = new PasswordSignIn({ users, memberships, sessions, throttle, hasher });
+  const signIn = new PasswordSignIn({ db, users, memberships, sessions, throttle, hasher });
+  const audit = new IdentityAudit(memberships);
   const administration = new MemberAdministration({ db, users, tenants, memberships, sessions, resets, hasher });
   const { renderPage } = options;
   const publicUrl = config.server.publicUrl;
@@ -57,12 +61,12 @@ export function createIdentity(db: Database, config: KirjuriConfig, options: { r
     publicOrigin: config.server.publicUrl ? new URL(config.server.publicUrl).origin : null,
   };
   return {
-    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, services,
+    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, audit, services,
     routes: [
-      ...identityRoutes({ db, users, tenants, memberships, sessions, tokens, hasher, signIn, resets, throttle }),
+      ...identityRoutes({ db, users, tenants, memberships, sessions, tokens, hasher, signIn, resets, throttle, audit }),
       ...tenantRoutes({ tenants, memberships, administration, publicUrl }),
-      ...identityPages({ db, users, tenants, memberships, sessions, hasher, signIn, renderPage }),
-      ...profilePages({ db, users, sessions, tokens, resets, throttle, hasher, renderPage }),
+      ...identityPages({ db, users, tenants, memberships, sessions, hasher, signIn, renderPage, audit }),
+      ...profilePages({ db, users, sessions, tokens, resets, throttle, hasher, renderPage, audit }),
       ...tenantPages({ tenants, memberships, administration, renderPage, publicUrl }),
     ],
   };

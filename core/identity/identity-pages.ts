@@ -13,6 +13,7 @@ import { authenticationOf, publicFormAccess, signedIn } from './access-policies.
 import { setUpInstance } from './instance-setup.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { hashSecret } from './secret-token.ts';
+import type { IdentityAudit } from './identity-audit.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
 import type { SessionStore } from './session-store.ts';
 import { setupTokenMatches } from './setup-token.ts';
@@ -21,6 +22,7 @@ import type { UserStore } from './user-store.ts';
 
 /** What the sign-in and setup pages work with. */
 export interface IdentityPageDependencies {
+  audit: IdentityAudit;
   db: Database;
   users: UserStore;
   tenants: TenantStore;
@@ -96,7 +98,7 @@ export function identityPages(deps: IdentityPageDependencies): OwnedRoute[] {
         if (await users.anyExists()) return ctx.redirect('/login');
         if (!(await setupTokenMatches(db, parsed.data.token))) return showSetup(ctx, { ...values, token: '' }, { token: 'is wrong: open the newest setup link Kirjuri printed' }, 403, 'The setup token is wrong.');
         try {
-          const { user, tenant } = await setUpInstance({ db, users, tenants, memberships, hasher }, { ...parsed.data, tenant: { name: parsed.data.tenantName, slug: parsed.data.tenantSlug } });
+          const { user, tenant } = await setUpInstance({ db, users, tenants, memberships, hasher, audit: ctx.audit, client: { ip: ctx.ip || null, userAgent: ctx.get('User-Agent') || null } }, { ...parsed.data, tenant: { name: parsed.data.tenantName, slug: parsed.data.tenantSlug } });
           const session = await sessions.create(user.id, client(ctx));
           setSessionCookie(ctx, session.secret, session.expiresAt);
           ctx.status = 303;
@@ -131,7 +133,7 @@ export function identityPages(deps: IdentityPageDependencies): OwnedRoute[] {
         if (!password) errors.password = 'is required';
         if (Object.keys(errors).length > 0) return showLogin(ctx, { email }, errors, next, 422, 'Enter your email and password.');
         try {
-          const signedInUser = await signIn.signIn({ email, password }, client(ctx));
+          const signedInUser = await signIn.signIn({ email, password }, client(ctx), deps.audit.signIn(ctx));
           const previous = readSessionCookie(ctx);
           if (previous) await sessions.destroyByHash(hashSecret(previous));
           setSessionCookie(ctx, signedInUser.sessionSecret, signedInUser.sessionExpiresAt);
@@ -148,7 +150,10 @@ export function identityPages(deps: IdentityPageDependencies): OwnedRoute[] {
       summary: 'Signs out (the header\'s button) and goes to the sign-in page.',
       async handler(ctx) {
         const authentication = authenticationOf(ctx);
-        if (authentication.via === 'session') await sessions.destroyByHash(authentication.sessionHash);
+        await db.transaction(async (transaction) => {
+          if (authentication.via === 'session') await sessions.destroyByHash(authentication.sessionHash, transaction);
+          await deps.audit.record(ctx, authentication.user, { action: 'auth.logout', details: { via: authentication.via } }, transaction);
+        });
         clearSessionCookie(ctx);
         ctx.status = 303;
         ctx.redirect('/login');

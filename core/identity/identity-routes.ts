@@ -9,6 +9,7 @@ import { authenticationOf, publicFormAccess, signedIn } from './access-policies.
 import type { ApiTokenStore } from './api-token-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { checkNewPassword } from './password-policy.ts';
+import type { IdentityAudit } from './identity-audit.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { hashSecret } from './secret-token.ts';
 import type { SessionStore } from './session-store.ts';
@@ -23,6 +24,7 @@ import { redeemPasswordLink } from './redeem-password-link.ts';
 
 /** What the identity routes work with. */
 export interface IdentityRouteDependencies {
+  audit: IdentityAudit;
   db: Database;
   users: UserStore;
   tenants: TenantStore;
@@ -72,7 +74,7 @@ export function identityRoutes(deps: IdentityRouteDependencies): OwnedRoute[] {
         const input = body as { token: string; email: string; password: string; name: string; tenant: { name: string; slug: string } };
         if (await users.anyExists()) throw new AppError(409, 'already_set_up', 'Kirjuri is already set up; sign in instead.');
         if (!(await setupTokenMatches(db, input.token))) throw new AppError(403, 'invalid_setup_token', 'The setup token is wrong: use the setup URL printed when Kirjuri started (or setup.token).');
-        const result = await setUpInstance({ db, users, tenants, memberships, hasher }, input);
+        const result = await setUpInstance({ db, users, tenants, memberships, hasher, audit: ctx.audit, client: { ip: ctx.ip || null, userAgent: ctx.get('User-Agent') || null } }, input);
         const session = await sessions.create(result.user.id, clientOf(ctx));
         setSessionCookie(ctx, session.secret, session.expiresAt);
         ctx.status = 201;
@@ -86,7 +88,7 @@ export function identityRoutes(deps: IdentityRouteDependencies): OwnedRoute[] {
       responses: { 200: '{user, tenants, mfaRequired}', 401: 'invalid_credentials', 403: 'account_disabled', 429: 'too_many_attempts' },
       async handler(ctx, { body }) {
         const input = body as { email: string; password: string };
-        const signedInUser = await signIn.signIn(input, clientOf(ctx));
+        const signedInUser = await signIn.signIn(input, clientOf(ctx), deps.audit.signIn(ctx));
         // Rotation: whatever session the browser had before is ended, the new one replaces it.
         const previous = readSessionCookie(ctx);
         if (previous) await sessions.destroyByHash(hashSecret(previous));
@@ -100,7 +102,10 @@ export function identityRoutes(deps: IdentityRouteDependencies): OwnedRoute[] {
       responses: { 204: 'Signed out.' },
       async handler(ctx) {
         const authentication = authenticationOf(ctx);
-        if (authentication.via === 'session') await sessions.destroyByHash(authentication.sessionHash);
+        await db.transaction(async (transaction) => {
+          if (authentication.via === 'session') await sessions.destroyByHash(authentication.sessionHash, transaction);
+          await deps.audit.record(ctx, authentication.user, { action: 'auth.logout', details: { via: authentication.via } }, transaction);
+        });
         clearSessionCookie(ctx);
         ctx.status = 204;
       },
@@ -140,6 +145,7 @@ export function identityRoutes(deps: IdentityRouteDependencies): OwnedRoute[] {
         await db.transaction(async (transaction) => {
           await users.setPasswordHash(user.id, passwordHash, { changed: true, transaction });
           await sessions.destroyAllOfUser(user.id, { except: authentication.via === 'session' ? authentication.sessionHash : undefined, transaction });
+          await deps.audit.record(ctx, user, { action: 'auth.password_change', details: { otherSessionsEnded: true } }, transaction);
         });
         ctx.status = 204;
       },

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../audit/audit-event.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
 import type { MembershipStore } from '../tenants/membership-store.ts';
@@ -21,6 +22,9 @@ export interface SetupDependencies {
   tenants: TenantStore;
   memberships: MembershipStore;
   hasher: PasswordHasher;
+  /** Where the setup is recorded (the instance chain and the new tenant's), and from where it came. */
+  audit: AuditRecorder;
+  client: { ip: string | null; userAgent: string | null };
 }
 
 const alreadySetUp = (): AppError => new AppError(409, 'already_set_up', 'Kirjuri is already set up; sign in instead.');
@@ -41,6 +45,9 @@ export async function setUpInstance(deps: SetupDependencies, input: SetupInput):
     const user = await deps.users.create({ email: input.email, name: input.name, passwordHash, isInstanceAdmin: true }, transaction);
     const tenant = await deps.tenants.create(input.tenant, transaction);
     await deps.memberships.add({ tenantId: tenant.id, userId: user.id, role: 'admin' }, transaction);
+    const entry = { actorId: user.id, actorEmail: user.email, ip: deps.client.ip, userAgent: deps.client.userAgent, outcome: 'success' as const };
+    await deps.audit.record({ ...entry, tenantId: null, action: 'tenant.create', objectType: 'tenant', objectId: tenant.id, details: { slug: tenant.slug, name: tenant.name, setup: true } }, transaction);
+    await deps.audit.record({ ...entry, tenantId: tenant.id, action: 'member.add', objectType: 'user', objectId: user.id, details: { email: user.email, role: 'admin', setup: true } }, transaction);
     return { user, tenant };
   });
 }

@@ -4,6 +4,7 @@ import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { publicAccess } from '../kernel/route-declaration.ts';
 import type { FieldErrors } from '../web/form-errors.ts';
 import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
+import type { IdentityAudit } from './identity-audit.ts';
 import { formValue } from '../web/form-value.ts';
 import { authenticationOf, publicFormAccess, signedIn } from './access-policies.ts';
 import type { ApiTokenStore } from './api-token-store.ts';
@@ -17,6 +18,7 @@ import type { UserStore } from './user-store.ts';
 
 /** What the profile and password-link pages work with. */
 export interface ProfilePageDependencies {
+  audit: IdentityAudit;
   db: Database;
   users: UserStore;
   sessions: SessionStore;
@@ -76,6 +78,7 @@ export function profilePages(deps: ProfilePageDependencies): OwnedRoute[] {
         await db.transaction(async (transaction) => {
           await users.setPasswordHash(user.id, passwordHash, { changed: true, transaction });
           await sessions.destroyAllOfUser(user.id, { except: authentication.via === 'session' ? authentication.sessionHash : undefined, transaction });
+          await deps.audit.record(ctx, user, { action: 'auth.password_change', details: { otherSessionsEnded: true } }, transaction);
         });
         await done(ctx, 'Your password is changed, and your other sessions are signed out.');
       },

@@ -1,5 +1,7 @@
 import { AppError } from '../http/app-error.ts';
+import type { Database } from '../db/open-database.ts';
 import type { MembershipStore, TenantOfUser } from '../tenants/membership-store.ts';
+import type { SignInAudit } from './identity-audit.ts';
 import { accountThrottleKey, ipThrottleKey, type LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { SessionStore } from './session-store.ts';
@@ -15,6 +17,7 @@ export interface SignedIn {
 
 /** The parts sign-in works with. */
 export interface SignInDependencies {
+  db: Database;
   users: UserStore;
   memberships: MembershipStore;
   sessions: SessionStore;
@@ -38,13 +41,14 @@ export class PasswordSignIn {
   }
 
   /** Signs a user in, or throws 401 invalid_credentials, 403 account_disabled or 429 too_many_attempts. */
-  async signIn(input: { email: string; password: string }, client: { ip: string | null; userAgent: string | null }): Promise<SignedIn> {
-    const { users, memberships, sessions, throttle, hasher } = this.#deps;
+  async signIn(input: { email: string; password: string }, client: { ip: string | null; userAgent: string | null }, audit: SignInAudit): Promise<SignedIn> {
+    const { db, users, memberships, sessions, throttle, hasher } = this.#deps;
     const email = normaliseEmail(input.email);
     const keys = [accountThrottleKey(email), ...(client.ip ? [ipThrottleKey(client.ip)] : [])];
     const blockedUntil = await throttle.blockedUntil(keys);
     if (blockedUntil !== null) {
       const seconds = Math.ceil((blockedUntil - Date.now()) / 1000);
+      audit.failed(email, null, 'throttled');
       throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins: try again in ${seconds} s, or ask an administrator to reset the password.`, {
         headers: { 'Retry-After': String(seconds) }, details: { retryAfterSeconds: seconds },
       });
@@ -56,13 +60,20 @@ export class PasswordSignIn {
       : (await hasher.dummyVerify(input.password), null);
     if (!user || !verdict?.ok) {
       await throttle.recordFailure(keys);
+      audit.failed(email, user, user ? 'wrong_password' : 'unknown_email');
       throw invalidCredentials();
     }
+    if (user.disabledAt !== null) audit.failed(email, user, 'account_disabled');
     if (user.disabledAt !== null) throw new AppError(403, 'account_disabled', 'This account is disabled. Ask an administrator of your organisation to enable it.');
     await throttle.clear([accountThrottleKey(email)]);
     if (verdict.needsRehash) await users.setPasswordHash(user.id, await hasher.hash(input.password), { changed: false });
-    const session = await sessions.create(user.id, client);
     const { passwordHash: _hash, passwordChangedAt: _changed, ...publicUser } = user;
+    // The session and its audit entry commit together (SECURITY.md: a change whose entry cannot be written does not happen).
+    const session = await db.transaction(async (transaction) => {
+      const started = await sessions.create(user.id, client, transaction);
+      await audit.succeeded(publicUser, transaction);
+      return started;
+    });
     return { user: publicUser, tenants: await memberships.tenantsOf(user.id), sessionSecret: session.secret, sessionExpiresAt: session.expiresAt };
   }
 }

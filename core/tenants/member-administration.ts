@@ -1,3 +1,4 @@
+import type { AuditWrite } from '../audit/audit-event.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
 import type { PasswordHasher } from '../identity/password-hasher.ts';
@@ -37,11 +38,13 @@ export class MemberAdministration {
   }
 
   /** Creates a tenant with `admin` as its first admin (400 bad slug, 409 taken). */
-  async createTenant(admin: User, input: { name: string; slug: string }): Promise<Tenant> {
+  async createTenant(admin: User, input: { name: string; slug: string }, audit: AuditWrite): Promise<Tenant> {
     const { db, tenants, memberships } = this.#deps;
     return db.transaction(async (transaction) => {
       const tenant = await tenants.create(input, transaction);
       await memberships.add({ tenantId: tenant.id, userId: admin.id, role: 'admin' }, transaction);
+      await audit({ tenantId: null, action: 'tenant.create', objectType: 'tenant', objectId: tenant.id, details: { slug: tenant.slug, name: tenant.name } }, transaction);
+      await audit({ tenantId: tenant.id, action: 'member.add', objectType: 'user', objectId: admin.id, details: { email: admin.email, role: 'admin' } }, transaction);
       return tenant;
     });
   }
@@ -50,7 +53,7 @@ export class MemberAdministration {
    * Adds a person: an existing user by email (never with a password: they have their own), or a new
    * user with the given password or, without one, a one-time link to set it.
    */
-  async addMember(tenant: Tenant, admin: User, input: { email: string; name: string; role: TenantRole; password?: string }): Promise<{ member: Member; link: PasswordLink | null }> {
+  async addMember(tenant: Tenant, admin: User, input: { email: string; name: string; role: TenantRole; password?: string }, audit: AuditWrite): Promise<{ member: Member; link: PasswordLink | null }> {
     const { db, users, memberships, resets, hasher } = this.#deps;
     const existing = await users.findByEmail(input.email);
     if (existing && input.password !== undefined) {
@@ -65,13 +68,14 @@ export class MemberAdministration {
       const user = existing ?? await users.create({ email: input.email, name: input.name, passwordHash }, transaction);
       await memberships.add({ tenantId: tenant.id, userId: user.id, role: input.role }, transaction);
       const link = !existing && passwordHash === null ? await resets.create(user.id, admin.id, transaction) : null;
+      await audit({ tenantId: tenant.id, action: 'member.add', objectType: 'user', objectId: user.id, details: { email: user.email, role: input.role, newAccount: !existing, passwordLink: link !== null } }, transaction);
       return { user, link };
     });
     return { member: await this.member(tenant, made.user.id), link: made.link };
   }
 
   /** Changes a member's role or disabled state; the tenant's last enabled admin cannot lose it (409); disabling ends their sessions. */
-  async changeMember(tenant: Tenant, userId: string, change: { role?: TenantRole; disabled?: boolean }): Promise<Member> {
+  async changeMember(tenant: Tenant, userId: string, change: { role?: TenantRole; disabled?: boolean }, audit: AuditWrite): Promise<Member> {
     const { db, memberships, sessions } = this.#deps;
     await db.transaction(async (transaction) => {
       const current = await memberships.find(tenant.id, userId, transaction);
@@ -82,6 +86,7 @@ export class MemberAdministration {
       }
       await memberships.update(tenant.id, userId, change, transaction);
       if (change.disabled === true) await sessions.destroyAllOfUser(userId, { transaction });
+      await audit({ tenantId: tenant.id, action: 'member.update', objectType: 'user', objectId: userId, details: { ...(change.role !== undefined ? { role: { from: current.role, to: change.role } } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) } }, transaction);
     });
     return this.member(tenant, userId);
   }
@@ -91,7 +96,7 @@ export class MemberAdministration {
    * belongs to other tenants or administers the instance (that would let one tenant take over an
    * account reaching further); an instance administrator may.
    */
-  async passwordLink(tenant: Tenant, admin: User, userId: string): Promise<PasswordLink> {
+  async passwordLink(tenant: Tenant, admin: User, userId: string, audit: AuditWrite): Promise<PasswordLink> {
     const { db, users, memberships, resets } = this.#deps;
     if (!(await memberships.find(tenant.id, userId))) throw noSuchMember();
     const target = await users.findById(userId);
@@ -99,7 +104,11 @@ export class MemberAdministration {
     if (!admin.isInstanceAdmin && (target?.isInstanceAdmin || elsewhere)) {
       throw new AppError(403, 'reset_not_allowed', 'This person also belongs to other organisations or administers the instance: ask an instance administrator to reset the password.');
     }
-    return db.transaction((transaction) => resets.create(userId, admin.id, transaction));
+    return db.transaction(async (transaction) => {
+      const link = await resets.create(userId, admin.id, transaction);
+      await audit({ tenantId: tenant.id, action: 'member.update', objectType: 'user', objectId: userId, details: { passwordLink: true } }, transaction);
+      return link;
+    });
   }
 
   /** One member of the tenant with their user. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditWriteOf } from '../audit/audit-event.ts';
 import type { Context } from 'koa';
 import { ownOrigin } from '../http/own-origin.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
@@ -69,7 +70,7 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         const parsed = addMemberForm.safeParse({ ...values, password: formValue(body, 'password') });
         if (!parsed.success) return showMembers(ctx, { values, errors: fieldErrorsOf(parsed.error), status: 422, flash: [{ kind: 'error', message: 'Check the marked fields.' }] });
         try {
-          const { member, link } = await administration.addMember(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, parsed.data);
+          const { member, link } = await administration.addMember(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, parsed.data, auditWriteOf(ctx));
           await showMembers(ctx, {
             flash: [{ kind: 'success', message: `${member.user.name} is now a ${roleLabels[member.role]!.toLowerCase()} here.` }],
             ...(link ? { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name } : {}),
@@ -89,7 +90,7 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         const change = { ...(isTenantRole(role) ? { role } : {}), ...(disabled === 'true' || disabled === 'false' ? { disabled: disabled === 'true' } : {}) };
         if (Object.keys(change).length === 0) return showMembers(ctx, { status: 422, flash: [{ kind: 'error', message: 'Choose a role, or disable or enable the person.' }] });
         try {
-          const member = await administration.changeMember(tenantAccessOf(ctx).tenant, paramOf(ctx, 'userId'), change);
+          const member = await administration.changeMember(tenantAccessOf(ctx).tenant, paramOf(ctx, 'userId'), change, auditWriteOf(ctx));
           const what = change.disabled === true ? 'is disabled and signed out' : change.disabled === false ? 'is enabled again' : `is now a ${roleLabels[member.role]!.toLowerCase()}`;
           await showMembers(ctx, { flash: [{ kind: 'success', message: `${member.user.name} ${what}.` }] });
         } catch (thrown) {
@@ -105,7 +106,7 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         try {
           const tenant = tenantAccessOf(ctx).tenant;
           const userId = paramOf(ctx, 'userId');
-          const link = await administration.passwordLink(tenant, authenticationOf(ctx).user, userId);
+          const link = await administration.passwordLink(tenant, authenticationOf(ctx).user, userId, auditWriteOf(ctx));
           const member = await administration.member(tenant, userId);
           await showMembers(ctx, { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name });
         } catch (thrown) {
@@ -129,7 +130,7 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         if (!values.slug) errors.slug = 'is required';
         if (Object.keys(errors).length > 0) return showTenants(ctx, { values, errors, status: 422, flash: [{ kind: 'error', message: 'Check the marked fields.' }] });
         try {
-          const tenant = await administration.createTenant(authenticationOf(ctx).user, values);
+          const tenant = await administration.createTenant(authenticationOf(ctx).user, values, auditWriteOf(ctx));
           await showTenants(ctx, { flash: [{ kind: 'success', message: `"${tenant.name}" is created at /t/${tenant.slug}; you are its admin.` }] });
         } catch (thrown) {
           const { fields, message, status } = formErrorsOf(thrown);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditWriteOf } from '../audit/audit-event.ts';
 import type { Context } from 'koa';
 import { ownOrigin } from '../http/own-origin.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
@@ -44,7 +45,7 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
       body: tenantBody,
       responses: { 201: 'The tenant.', 400: 'Malformed slug.', 409: 'Slug taken.' },
       async handler(ctx, { body }) {
-        const tenant = await administration.createTenant(authenticationOf(ctx).user, body as z.infer<typeof tenantBody>);
+        const tenant = await administration.createTenant(authenticationOf(ctx).user, body as z.infer<typeof tenantBody>, auditWriteOf(ctx));
         ctx.status = 201;
         ctx.body = { id: tenant.id, slug: tenant.slug, name: tenant.name, createdAt: new Date(tenant.createdAt).toISOString() };
       },
@@ -72,7 +73,7 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
       async handler(ctx, { body }) {
         const input = body as { email: string; name: string; role: TenantRole; password?: string };
         const { tenant } = tenantAccessOf(ctx);
-        const { member, link } = await administration.addMember(tenant, authenticationOf(ctx).user, input);
+        const { member, link } = await administration.addMember(tenant, authenticationOf(ctx).user, input, auditWriteOf(ctx));
         ctx.status = 201;
         ctx.set('Cache-Control', 'no-store');
         ctx.body = {
@@ -90,7 +91,7 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
       async handler(ctx, { body, params }) {
         const change = body as { role?: TenantRole; disabled?: boolean };
         const { userId } = params as { userId: string };
-        const member = await administration.changeMember(tenantAccessOf(ctx).tenant, userId, change);
+        const member = await administration.changeMember(tenantAccessOf(ctx).tenant, userId, change, auditWriteOf(ctx));
         ctx.body = memberJson(member);
       },
     },
@@ -101,7 +102,7 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
       responses: { 201: '{resetUrl, expiresAt}', 404: 'No such member.' },
       async handler(ctx, { params }) {
         const { userId } = params as { userId: string };
-        const reset = await administration.passwordLink(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, userId);
+        const reset = await administration.passwordLink(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, userId, auditWriteOf(ctx));
         ctx.status = 201;
         ctx.set('Cache-Control', 'no-store');
         ctx.body = { resetUrl: resetLink(ctx, reset.secret), expiresAt: new Date(reset.expiresAt).toISOString() };

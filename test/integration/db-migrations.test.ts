@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
@@ -7,6 +8,7 @@ import { openDatabase, type Database } from '../../core/db/open-database.ts';
 import { coreMigrations, listPendingMigrations, runMigrations, type MigrationSet } from '../../core/db/run-migrations.ts';
 import { createTestDatabase, forEachDatabase, testDatabaseConfig, testLogger, type TestDatabase } from '../helpers/test-databases.ts';
 import { rejectionOf } from '../helpers/rejection-of.ts';
+import { packageRoot } from '../../core/kernel/install-paths.ts';
 
 
 /** A migration that creates one table with raw SQL (temp dirs cannot import sequelize) and notes it ran. */
@@ -17,8 +19,8 @@ export async function up({ sequelize, transaction, dialect }) {
 }
 `;
 
-/** Core's own migrations, in order: the tests below expect exactly these. */
-const coreMigrationNames = ['20261122-01-job-locks', '20261122-02-identity'];
+/** Core's own migrations, in order: every file in core/db/migrations (the first two are known by name below). */
+const coreMigrationNames = readdirSync(join(packageRoot, 'core', 'db', 'migrations')).filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, '')).sort();
 
 forEachDatabase('runMigrations()', (kind) => {
   let testDb: TestDatabase;

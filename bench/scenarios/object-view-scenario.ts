@@ -1,0 +1,51 @@
+import type { BenchScenario } from '../bench-scenario.ts';
+import { compareWithBaseline } from '../compare-with-baseline.ts';
+import { measureLoad } from '../measure-load.ts';
+import { startBareKoa } from '../servers/server-process.ts';
+import { signIn, startSignedInKirjuri } from '../servers/signed-in-kirjuri.ts';
+import { rounded } from '../statistics.ts';
+
+const member = Object.freeze({ email: 'bench-member@example.com', password: 'member passphrase for the bench', name: 'Bench Member' });
+
+/** Sends a JSON request as a signed-in browser would (session cookie and CSRF token); fails loudly on an unexpected status. */
+async function send(url: string, cookie: string, method: 'POST', body: unknown, expected: number): Promise<Record<string, unknown>> {
+  const csrf = ((await (await fetch(`${new URL(url).origin}/api/v1/auth/csrf`, { headers: { Cookie: cookie } })).json()) as { token: string }).token;
+  const response = await fetch(url, { method, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== expected) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * A member viewing a folder shared with them (session cookie; tenant, membership, share, folder and
+ * breadcrumbs resolved; a `folder.view` audit entry queued and written in batches) against bare Koa.
+ */
+export const objectViewScenario: BenchScenario = {
+  name: 'view',
+  description: 'GET /api/v1/t/{t}/folders/{id} by a member it is shared with, audited, vs bare Koa (target: at least 35%).',
+  async run(settings) {
+    const { server: kirjuri, cookie: adminCookie } = await startSignedInKirjuri();
+    const baseline = await startBareKoa();
+    try {
+      const api = `${kirjuri.url}/api/v1/t/bench`;
+      await send(`${api}/members`, adminCookie, 'POST', { ...member, role: 'member' }, 201);
+      const site = await send(`${api}/folders`, adminCookie, 'POST', { name: 'Site' }, 201);
+      const folder = await send(`${api}/folders`, adminCookie, 'POST', { name: 'Week 47', parentId: site.id }, 201);
+      await send(`${api}/shares`, adminCookie, 'POST', { objectType: 'folder', objectId: site.id, email: member.email, access: 'view' }, 201);
+      const cookie = await signIn(kirjuri.url, { email: member.email, password: member.password });
+      const url = `${api}/folders/${String(folder.id)}`;
+      const check = await fetch(url, { headers: { Cookie: cookie } });
+      if (check.status !== 200) throw new Error(`The member could not view the folder: ${check.status} ${await check.text()}`);
+      const { rows, ratio } = await compareWithBaseline(settings,
+        { label: 'Kirjuri GET folder as a member (audited view)', load: (durationSeconds) => measureLoad({ url, connections: settings.connections, durationSeconds, headers: { Cookie: cookie } }) },
+        { label: 'bare Koa (baseline)', load: (durationSeconds) => measureLoad({ url: `${baseline.url}/api/v1/health`, connections: settings.connections, durationSeconds }) });
+      return [
+        `view: ${settings.rounds} rounds of ${settings.durationSeconds} s, ${settings.connections} connections, medians`,
+        ...rows,
+        `ratio (median of per-round ratios): ${rounded(ratio * 100, 1)}% of bare Koa (target >= 35%): ${ratio >= 0.35 ? 'met' : 'NOT met'}`,
+      ].join('\n');
+    } finally {
+      await kirjuri.stop();
+      await baseline.stop();
+    }
+  },
+};
