@@ -16,6 +16,7 @@ import { IdentityReadCache } from './identity-read-cache.ts';
 import { PasswordResetStore } from './password-reset-store.ts';
 import { tenantRoutes } from '../tenants/tenant-routes.ts';
 import { tenantPages } from '../tenants/tenant-pages.ts';
+import { tenantSettingsRoutes } from '../tenants/tenant-settings-routes.ts';
 import { MemberAdministration } from '../tenants/member-administration.ts';
 import type { PageRenderer } from '../web/page-renderer.ts';
 import { identityPages } from './identity-pages.ts';
@@ -68,6 +69,7 @@ export function createIdentity(db: Database, config: KirjuriConfig, options: { r
       ...identityPages({ db, users, tenants, memberships, sessions, hasher, signIn, renderPage, audit }),
       ...profilePages({ db, users, sessions, tokens, resets, throttle, hasher, renderPage, audit }),
       ...tenantPages({ tenants, memberships, administration, renderPage, publicUrl }),
+      ...tenantSettingsRoutes({ db, tenants, renderPage, defaultRetentionMonths: config.audit.retentionMonths }),
     ],
   };
 }

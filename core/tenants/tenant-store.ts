@@ -14,6 +14,12 @@ export interface Tenant {
   createdAt: number;
 }
 
+/** A tenant's own settings (API.md); more keys join as their features land. */
+export interface TenantSettings {
+  /** How long audit entries are kept, in months (instance default: audit.retentionMonths). */
+  retentionMonths?: number;
+}
+
 interface TenantRow { id: string; slug: string; name: string; created_at: unknown }
 
 const toTenant = (row: TenantRow): Tenant => ({ id: row.id, slug: row.slug, name: row.name, createdAt: timeValue(row.created_at)! });
@@ -77,6 +83,28 @@ export class TenantStore {
   async findById(id: string, transaction?: Transaction): Promise<Tenant | null> {
     const [row] = await this.#db.sequelize.query<TenantRow>('SELECT id, slug, name, created_at FROM kirjuri_tenants WHERE id = $1', { bind: [id], type: QueryTypes.SELECT, transaction });
     return row ? toTenant(row) : null;
+  }
+
+  /** A tenant's settings (the JSON of API.md's tenant settings, without the name), or {} when it has none. */
+  async settingsOf(tenantId: string): Promise<TenantSettings> {
+    const [row] = await this.#db.selectRows<{ settings: string | null }>('SELECT settings FROM kirjuri_tenants WHERE id = $1', [tenantId]);
+    try {
+      const parsed: unknown = JSON.parse(row?.settings ?? '{}');
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as TenantSettings : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** Changes a tenant's name and/or settings (merged into what is there). */
+  async update(tenantId: string, change: { name?: string; settings?: TenantSettings }, transaction: Transaction): Promise<void> {
+    const current = await this.settingsOf(tenantId);
+    const settings = { ...current, ...change.settings };
+    await this.#db.sequelize.query(
+      `UPDATE kirjuri_tenants SET ${change.name !== undefined ? 'name = $4, ' : ''}settings = $1, updated_at = $2 WHERE id = $3`,
+      { bind: [JSON.stringify(settings), Date.now(), tenantId, ...(change.name !== undefined ? [change.name] : [])], type: QueryTypes.UPDATE, transaction },
+    );
+    this.#cache.invalidateAfter(transaction);
   }
 
   /** Every tenant, by name. */

@@ -59,3 +59,36 @@ describe('folder and sharing pages', () => {
     await request(app.handler).get(folderPath).set('Cookie', guestCookie).set('Accept', 'text/html').expect(404);
   });
 });
+
+describe('tenant settings', () => {
+  let app: TestApp;
+  let world: AccessWorld;
+  beforeEach(async () => {
+    app = await createTestApp('sqlite', { setup: { token: 'test-setup-token-0123456789' } });
+    world = await buildAccessWorld(app);
+  });
+  afterEach(async () => app?.close());
+
+  it('PATCH /settings changes the name and the audit retention (null: the instance default); bad values are 400 naming the field; admins only', async () => {
+    expect((await world.as('admin', 'get', '/api/v1/t/rakennus/settings').expect(200)).body).to.deep.equal({ name: 'Rakennus Oy', retentionMonths: 12, retentionIsDefault: true });
+    const changed = await world.as('admin', 'patch', '/api/v1/t/rakennus/settings').send({ name: 'Rakennus Oyj', retentionMonths: 36 }).expect(200);
+    expect(changed.body).to.deep.equal({ name: 'Rakennus Oyj', retentionMonths: 36, retentionIsDefault: false });
+    expect((await world.as('admin', 'get', '/api/v1/me').expect(200)).body.tenants.find((t: { slug: string }) => t.slug === 'rakennus').name).to.equal('Rakennus Oyj');
+    expect((await world.as('admin', 'patch', '/api/v1/t/rakennus/settings').send({ retentionMonths: null }).expect(200)).body.retentionIsDefault).to.equal(true);
+    for (const body of [{ retentionMonths: 0 }, { retentionMonths: 2.5 }, { name: '' }, { theme: 'x' }]) {
+      const res = await world.as('admin', 'patch', '/api/v1/t/rakennus/settings').send(body).expect(400);
+      expect(Object.keys(res.body.error.details.fields)).to.deep.equal(Object.keys(body));
+    }
+    await world.as('manager', 'patch', '/api/v1/t/rakennus/settings').send({ retentionMonths: 1 }).expect(403);
+    await world.as('otherAdmin', 'get', '/api/v1/t/rakennus/settings').expect(404);
+  });
+
+  it('the administration page saves the settings and shows an error beside a bad field', async () => {
+    const { admin } = world.actors;
+    const form = (values: Record<string, string>): request.Test => request(app.handler).post('/t/rakennus/admin').set('Cookie', admin.cookie!).set('Sec-Fetch-Site', 'same-origin').type('form').send({ ...values, _csrf: admin.csrf! });
+    const bad = await form({ name: 'Rakennus Oy', retentionMonths: '-3' }).expect(422);
+    expect(bad.text).to.match(/id="field-retentionMonths-error"/);
+    const ok = await form({ name: 'Rakennus Oy', retentionMonths: '24' }).expect(200);
+    expect(ok.text).to.contain('The settings are saved').and.to.contain('value="24"');
+  });
+});
