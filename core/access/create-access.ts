@@ -45,10 +45,11 @@ export function createAccess(deps: {
   publicUrl: string | null; inviteDays: number;
 }): Access {
   const { db, identity } = deps;
-  // Shares change rarely and are read on most object requests: cached like the identity reads (SQLite only).
-  const shareCache = new IdentityReadCache({ enabled: db.dialect === 'sqlite' });
-  const shares = new ShareStore(db, shareCache);
-  const folders = new FolderStore(db);
+  // Shares and folders change rarely next to how often every object request reads them: cached like the
+  // identity reads (SQLite only, one node); any share or folder write empties the cache once committed.
+  const accessCache = new IdentityReadCache({ enabled: db.dialect === 'sqlite' });
+  const shares = new ShareStore(db, accessCache);
+  const folders = new FolderStore(db, accessCache);
   const types = new ObjectTypeRegistry([['folder', folderObjectType(folders)], ...deps.pluginObjectTypes]);
   const control = new AccessControl({ db, types, shares, memberships: identity.memberships });
   const folderOperations = new FolderOperations({ db, folders, access: control, shares });

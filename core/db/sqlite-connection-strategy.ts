@@ -14,7 +14,8 @@ import { implicitWriteError, isReadOnlyQueryType, type TransactionScope } from '
  *
  * Instead: ONE persistent writer connection (pragmas applied once) used for every transaction and
  * every autocommit write, handed out under an in-process FIFO lock; ONE persistent read-only reader
- * connection for autocommit reads (WAL lets it read while the writer writes). Transactions are
+ * connection for autocommit reads (WAL lets it read while the writer writes), and one more read-only
+ * connection that shares the hot reads of db.selectRows with it. Transactions are
  * BEGIN IMMEDIATE (openDatabase passes the type), so the write lock is taken up front, never upgraded.
  *
  * Sequelize internals relied on (sequelize 6.37.8, pinned; test/integration/db-sqlite-*.test.ts
@@ -57,12 +58,16 @@ export interface SqliteStrategyOptions {
   log: Logger;
 }
 
+// Read-only connections in all (the first also serves Sequelize's autocommit reads).
+const hotReaderCount = 2;
+
 /** Opens the writer and reader connections and makes `sequelize` use them; returns the strategy to close them. */
 export async function installSqliteConnectionStrategy(options: SqliteStrategyOptions): Promise<SqliteConnectionStrategy> {
   const manager = options.sequelize.connectionManager as unknown as SqliteConnectionManagerInternals;
   const lib = manager.lib;
   const writer = await openConnection(lib, options.file, lib.OPEN_READWRITE | lib.OPEN_CREATE);
   let reader: SqliteConnection | undefined;
+  const hotReaders: SqliteConnection[] = [];
   try {
     // busy_timeout first: switching to WAL needs a lock another process may briefly hold.
     await runStatement(writer, `PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
@@ -75,11 +80,18 @@ export async function installSqliteConnectionStrategy(options: SqliteStrategyOpt
     // The reader opens after the writer made the file WAL: a read-only connection cannot create the -shm file.
     reader = await openConnection(lib, options.file, lib.OPEN_READONLY);
     await runStatement(reader, `PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
+    // More read-only connections for the hot reads (db.selectRows): in WAL mode readers run in parallel
+    // on the thread pool, where one connection runs one statement at a time (bench/RESULTS.md, issue 4).
+    for (let i = 1; i < hotReaderCount; i += 1) {
+      const extra = await openConnection(lib, options.file, lib.OPEN_READONLY);
+      hotReaders.push(extra);
+      await runStatement(extra, `PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
+    }
   } catch (error) {
-    await Promise.allSettled([closeConnection(writer), reader && closeConnection(reader)]);
+    await Promise.allSettled([closeConnection(writer), reader && closeConnection(reader), ...hotReaders.map(closeConnection)]);
     throw error;
   }
-  const strategy = new SqliteConnectionStrategy(writer, reader, options.scope, options.log, options.writerWaitTimeoutMs);
+  const strategy = new SqliteConnectionStrategy(writer, [reader, ...hotReaders], options.scope, options.log, options.writerWaitTimeoutMs);
   manager.getConnection = (acquire) => strategy.getConnection(acquire ?? {});
   manager.releaseConnection = (connection) => strategy.releaseConnection(connection);
   manager.destroyConnection = (connection) => strategy.destroyConnection(connection);
@@ -94,18 +106,21 @@ export class SqliteConnectionStrategy {
   readonly #scope: TransactionScope;
   readonly #log: Logger;
   readonly #lock = new FifoLock();
-  readonly #readStatements: SqliteStatementCache;
+  /** One statement cache per read-only connection; the first connection also serves Sequelize's reads. */
+  readonly #readStatements: SqliteStatementCache[];
+  readonly #hotReaders: SqliteConnection[];
   /** Whether the writer is handed out now; guards against releasing the lock twice. */
   #writerOut = false;
   #closing: Promise<void> | null = null;
 
   readonly #writerWaitTimeoutMs: number;
 
-  constructor(writer: SqliteConnection, reader: SqliteConnection, scope: TransactionScope, log: Logger, writerWaitTimeoutMs: number) {
+  constructor(writer: SqliteConnection, readers: SqliteConnection[], scope: TransactionScope, log: Logger, writerWaitTimeoutMs: number) {
     this.#writerWaitTimeoutMs = writerWaitTimeoutMs;
-    this.#readStatements = new SqliteStatementCache(reader);
+    this.#readStatements = readers.map((connection) => new SqliteStatementCache(connection));
     this.#writer = writer;
-    this.#reader = reader;
+    this.#reader = readers[0]!;
+    this.#hotReaders = readers.slice(1);
     this.#scope = scope;
     this.#log = log;
   }
@@ -130,7 +145,9 @@ export class SqliteConnectionStrategy {
   /** Runs a SELECT on the reader with a cached prepared statement: committed data only, never inside a transaction's view. */
   selectRows<T>(sql: string, bind: readonly unknown[]): Promise<T[]> {
     if (this.#closing) return Promise.reject(closedError());
-    return this.#readStatements.all<T>(sql, bind);
+    let least = this.#readStatements[0]!;
+    for (const cache of this.#readStatements) if (cache.inFlight < least.inFlight) least = cache;
+    return least.all<T>(sql, bind);
   }
 
   /** Replaces ConnectionManager#releaseConnection: the reader and writer stay open; the writer's lock passes on. */
@@ -165,8 +182,8 @@ export class SqliteConnectionStrategy {
     this.#closing = (async () => {
       // Taking the lock (and never giving it back) lets the writers queued before close() finish first.
       await this.#lock.acquire();
-      await this.#readStatements.finalizeAll();
-      await Promise.all([closeConnection(this.#writer), closeConnection(this.#reader)]);
+      await Promise.all(this.#readStatements.map((cache) => cache.finalizeAll()));
+      await Promise.all([closeConnection(this.#writer), closeConnection(this.#reader), ...this.#hotReaders.map(closeConnection)]);
     })();
     return this.#closing;
   }

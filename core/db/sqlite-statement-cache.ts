@@ -2,7 +2,7 @@ import type { Database as SqliteConnection, Statement } from 'sqlite3';
 
 // The hot reads are a few dozen fixed SQL strings; the bound keeps a mistake (SQL built from data)
 // from growing the cache without end.
-const maxStatements = 500;
+const maxStatements = 2000;
 
 /**
  * Prepared statements kept per SQL text on one SQLite connection (the reader). Preparing costs more
@@ -11,40 +11,80 @@ const maxStatements = 500;
  */
 export class SqliteStatementCache {
   readonly #connection: SqliteConnection;
-  readonly #statements = new Map<string, Promise<Statement>>();
+  readonly #statements = new Map<string, PooledStatement[]>();
+  #count = 0;
+  #inFlight = 0;
 
   constructor(connection: SqliteConnection) {
     this.#connection = connection;
   }
 
+  /** How many reads are running on this connection now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   /** Runs a SELECT with `$1, $2, ...` parameters and returns its rows. */
   async all<T>(sql: string, bind: readonly unknown[]): Promise<T[]> {
-    const statement = await this.#prepared(sql);
-    const parameters: Record<string, unknown> = {};
-    bind.forEach((value, i) => { parameters[`$${i + 1}`] = typeof value === 'boolean' ? Number(value) : value; });
-    return new Promise((resolve, reject) => {
-      statement.all<T>(parameters, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows)));
-    });
+    const pooled = this.#idle(sql);
+    pooled.busy += 1;
+    this.#inFlight += 1;
+    try {
+      const statement = await pooled.statement;
+      const parameters: Record<string, unknown> = {};
+      bind.forEach((value, i) => { parameters[`$${i + 1}`] = typeof value === 'boolean' ? Number(value) : value; });
+      return await new Promise<T[]>((resolve, reject) => {
+        statement.all<T>(parameters, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows)));
+      });
+    } finally {
+      pooled.busy -= 1;
+      this.#inFlight -= 1;
+    }
   }
 
   /** Finalizes every statement; SQLite refuses to close a connection with live ones. */
   async finalizeAll(): Promise<void> {
-    const statements = await Promise.allSettled(this.#statements.values());
+    const statements = await Promise.allSettled([...this.#statements.values()].flat().map((pooled) => pooled.statement));
     this.#statements.clear();
+    this.#count = 0;
     await Promise.all(statements.map((settled) => (settled.status === 'fulfilled' ? new Promise<void>((resolve) => settled.value.finalize(() => resolve())) : undefined)));
   }
 
-  #prepared(sql: string): Promise<Statement> {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      if (this.#statements.size >= maxStatements) throw new Error(`More than ${maxStatements} distinct SQL texts went through the read cache: build SQL from constants and bind the values.`);
-      statement = new Promise<Statement>((resolve, reject) => {
-        const prepared: Statement = this.#connection.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(prepared)));
-      });
-      // A statement that failed to prepare (a typo) is not kept: the next call reports the error again.
-      statement.catch(() => this.#statements.delete(sql));
-      this.#statements.set(sql, statement);
+  /**
+   * A statement for `sql` that is not running, prepared anew while all are busy (up to copiesPerSql):
+   * node-sqlite3 runs one statement object one call at a time, so a single shared statement would queue
+   * every request behind the one before it, each waiting a thread-pool round trip.
+   */
+  #idle(sql: string): PooledStatement {
+    let pool = this.#statements.get(sql);
+    if (!pool) {
+      pool = [];
+      this.#statements.set(sql, pool);
     }
-    return statement;
+    const idle = pool.find((pooled) => pooled.busy === 0);
+    if (idle) return idle;
+    if (pool.length >= copiesPerSql) return pool.reduce((least, pooled) => (pooled.busy < least.busy ? pooled : least));
+    if (this.#count >= maxStatements) throw new Error(`More than ${maxStatements} statements went through the read cache: build SQL from constants and bind the values.`);
+    const statement = new Promise<Statement>((resolve, reject) => {
+      const prepared: Statement = this.#connection.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(prepared)));
+    });
+    const pooled: PooledStatement = { statement, busy: 0 };
+    // A statement that failed to prepare (a typo) is not kept: the next call reports the error again.
+    statement.catch(() => {
+      const index = pool.indexOf(pooled);
+      if (index >= 0) pool.splice(index, 1);
+      this.#count -= 1;
+    });
+    pool.push(pooled);
+    this.#count += 1;
+    return pooled;
   }
 }
+
+interface PooledStatement {
+  statement: Promise<Statement>;
+  busy: number;
+}
+
+// Enough copies to keep the thread pool busy with one SQL text; the connection itself still runs one step at a time.
+const copiesPerSql = 4;

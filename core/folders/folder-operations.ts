@@ -46,7 +46,7 @@ export class FolderOperations {
     const folder = await this.#folders.find(tenant.id, id);
     const { level } = await this.#access.requireAccessTo(ctx, 'view', { type: 'folder', id }, folder && accessibleFolder(folder));
     ctx.audit.recordSoon(auditEventOf(ctx, { action: 'folder.view', objectType: 'folder', objectId: id }));
-    return { folder: { ...folder!, access: level }, breadcrumbs: await this.breadcrumbs(ctx, folder!) };
+    return { folder: { ...folder!, access: level }, breadcrumbs: folder!.pathIds.length === 1 ? [{ id: folder!.id, name: folder!.name }] : await this.breadcrumbs(ctx, folder!) };
   }
 
   /** The ancestors of a folder the caller can see, top first, and the folder itself last. */

@@ -3,6 +3,7 @@ import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Database } from '../db/open-database.ts';
 import { timeValue } from '../db/row-values.ts';
 import { AppError } from '../http/app-error.ts';
+import type { IdentityReadCache } from '../identity/identity-read-cache.ts';
 
 /** One folder of a tenant's tree. */
 export interface Folder {
@@ -27,6 +28,7 @@ const toFolder = (row: FolderRow): Folder => ({
   id: row.id, tenantId: row.tenant_id, parentId: row.parent_id, pathIds: row.path.split('/').filter(Boolean), name: row.name,
   ownerId: row.owner_id, createdAt: timeValue(row.created_at)!, updatedAt: timeValue(row.updated_at)!,
 });
+const frozen = (folder: Folder): Folder => Object.freeze({ ...folder, pathIds: Object.freeze(folder.pathIds) as string[] });
 const pathOf = (ids: readonly string[]): string => `/${ids.join('/')}/`;
 const nameTaken = (name: string): AppError => new AppError(409, 'name_taken', `A folder named "${name}" is already there; choose another name.`, { details: { fields: { name: 'is already used here' } } });
 const tooDeep = (): AppError => new AppError(422, 'too_deep', `Folders nest at most ${maxFolderDepth} levels deep.`);
@@ -40,9 +42,12 @@ export interface FolderPage {
 /** Folders in the database (kirjuri_folders): each tenant's own tree, with a materialised path for subtrees. */
 export class FolderStore {
   readonly #db: Database;
+  readonly #cache: IdentityReadCache;
 
-  constructor(db: Database) {
+  /** `cache`: the per-process read cache of access data (SQLite only); every folder write empties it once committed. */
+  constructor(db: Database, cache: IdentityReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   /** Makes a folder under `parent` (null: at the top). Sibling names are unique, whatever their case. */
@@ -60,24 +65,32 @@ export class FolderStore {
       if (error instanceof UniqueConstraintError) throw nameTaken(input.name);
       throw error;
     }
+    this.#cache.invalidateAfter(transaction);
     return { id, tenantId: input.tenantId, parentId: input.parent?.id ?? null, pathIds, name: input.name, ownerId: input.ownerId, createdAt: now, updatedAt: now };
   }
 
   /** The folder with this id in this tenant, or null (another tenant's folder is null too). */
   async find(tenantId: string, id: string, transaction?: Transaction): Promise<Folder | null> {
     const sql = `SELECT ${columns} FROM kirjuri_folders WHERE tenant_id = $1 AND id = $2`;
-    const [row] = transaction
-      ? await this.#db.sequelize.query<FolderRow>(sql, { bind: [tenantId, id], type: QueryTypes.SELECT, transaction })
-      : await this.#db.selectRows<FolderRow>(sql, [tenantId, id]);
-    return row ? toFolder(row) : null;
+    if (transaction) {
+      const [row] = await this.#db.sequelize.query<FolderRow>(sql, { bind: [tenantId, id], type: QueryTypes.SELECT, transaction });
+      return row ? toFolder(row) : null;
+    }
+    // Every object request reads its folder chain: cached like the identity reads, frozen because shared.
+    const key = `folder:${tenantId}:${id}`;
+    const cached = this.#cache.get<{ folder: Folder | null }>(key);
+    if (cached) return cached.folder;
+    const generation = this.#cache.generation;
+    const [row] = await this.#db.selectRows<FolderRow>(sql, [tenantId, id]);
+    const folder = row ? frozen(toFolder(row)) : null;
+    this.#cache.set(key, generation, { folder });
+    return folder;
   }
 
   /** Folders by id in one tenant (for breadcrumbs and share lists); missing ids are left out. */
   async findMany(tenantId: string, ids: readonly string[]): Promise<Folder[]> {
-    if (ids.length === 0) return [];
-    const marks = ids.map((_, index) => `$${index + 2}`).join(', ');
-    const rows = await this.#db.sequelize.query<FolderRow>(`SELECT ${columns} FROM kirjuri_folders WHERE tenant_id = $1 AND id IN (${marks})`, { bind: [tenantId, ...ids], type: QueryTypes.SELECT });
-    return rows.map(toFolder);
+    const found = await Promise.all(ids.map((id) => this.find(tenantId, id)));
+    return found.filter((folder): folder is Folder => folder !== null);
   }
 
   /** The direct subfolders of a folder (null: the top level), by name, a page at a time (keyset). */
@@ -112,6 +125,7 @@ export class FolderStore {
       await this.#db.sequelize.query('UPDATE kirjuri_folders SET name = $1, name_key = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5', {
         bind: [name, name.toLowerCase(), Date.now(), folder.tenantId, folder.id], type: QueryTypes.UPDATE, transaction,
       });
+      this.#cache.invalidateAfter(transaction);
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw nameTaken(name);
       throw error;
@@ -145,10 +159,12 @@ export class FolderStore {
       'UPDATE kirjuri_folders SET path = $1 || SUBSTR(path, $2) WHERE tenant_id = $3 AND SUBSTR(path, 1, $4) = $5',
       { bind: [newPath, oldPath.length + 1, folder.tenantId, oldPath.length, oldPath], type: QueryTypes.UPDATE, transaction },
     );
+    this.#cache.invalidateAfter(transaction);
   }
 
   /** Deletes an empty folder (the caller has checked that it is empty). */
   async delete(folder: Folder, transaction: Transaction): Promise<void> {
     await this.#db.sequelize.query('DELETE FROM kirjuri_folders WHERE tenant_id = $1 AND id = $2', { bind: [folder.tenantId, folder.id], type: QueryTypes.DELETE, transaction });
+    this.#cache.invalidateAfter(transaction);
   }
 }

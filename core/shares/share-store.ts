@@ -50,7 +50,24 @@ export function isActive(share: Pick<Share, 'revokedAt' | 'expiresAt' | 'userId'
 }
 
 interface GrantRow { object_type: string; object_id: string; access: string; expires_at: unknown }
-interface CachedGrants { rows: Array<{ key: string; access: AccessLevel; expiresAt: number | null }> }
+interface CachedGrants {
+  rows: Array<{ key: string; access: AccessLevel; expiresAt: number | null }>;
+  /** The map as of `validUntil`: rebuilt only when a share in it expires. */
+  grants: GrantMap;
+  validUntil: number;
+}
+
+/** The grants of rows that have not expired at `now`, and when the first of them will. */
+function buildGrants(rows: CachedGrants['rows'], now: number): { grants: GrantMap; validUntil: number } {
+  const grants = new Map<string, AccessLevel>();
+  let validUntil = Number.POSITIVE_INFINITY;
+  for (const row of rows) {
+    if (row.expiresAt !== null && row.expiresAt <= now) continue;
+    if (row.expiresAt !== null) validUntil = Math.min(validUntil, row.expiresAt);
+    grants.set(row.key, higherLevel(grants.get(row.key) ?? null, row.access)!);
+  }
+  return { grants, validUntil };
+}
 
 /** Shares in the database (kirjuri_shares): who may reach which object beyond their role. */
 export class ShareStore {
@@ -139,22 +156,21 @@ export class ShareStore {
    */
   async grantsOf(tenantId: string, userId: string): Promise<GrantMap> {
     const key = `grants:${tenantId}:${userId}`;
-    let cached = this.#cache.get<CachedGrants>(key);
-    if (!cached) {
-      const generation = this.#cache.generation;
-      const rows = await this.#db.selectRows<GrantRow>(
-        'SELECT object_type, object_id, access, expires_at FROM kirjuri_shares WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL',
-        [tenantId, userId],
-      );
-      cached = { rows: rows.map((row) => ({ key: grantKey(row.object_type, row.object_id), access: row.access as AccessLevel, expiresAt: timeValue(row.expires_at) })) };
-      this.#cache.set(key, generation, cached);
-    }
     const now = Date.now();
-    const grants = new Map<string, AccessLevel>();
-    for (const row of cached.rows) {
-      if (row.expiresAt !== null && row.expiresAt <= now) continue;
-      grants.set(row.key, higherLevel(grants.get(row.key) ?? null, row.access)!);
+    const cached = this.#cache.get<CachedGrants>(key);
+    if (cached) {
+      if (now < cached.validUntil) return cached.grants;
+      Object.assign(cached, buildGrants(cached.rows, now));
+      return cached.grants;
     }
-    return grants;
+    const generation = this.#cache.generation;
+    const rows = await this.#db.selectRows<GrantRow>(
+      'SELECT object_type, object_id, access, expires_at FROM kirjuri_shares WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL',
+      [tenantId, userId],
+    );
+    const mapped = rows.map((row) => ({ key: grantKey(row.object_type, row.object_id), access: row.access as AccessLevel, expiresAt: timeValue(row.expires_at) }));
+    const built: CachedGrants = { rows: mapped, ...buildGrants(mapped, Date.now()) };
+    this.#cache.set(key, generation, built);
+    return built.grants;
   }
 }

@@ -127,7 +127,7 @@ describe('the SQLite connection strategy', () => {
     expect((await select<{ label: string }>(db, 'SELECT label FROM counter_rows ORDER BY id')).map((r) => r.label)).to.deep.equal(['committed', 'uncommitted']);
   });
 
-  it('the database uses exactly two sqlite3 connections however many transactions and reads run', async () => {
+  it('the database uses exactly three sqlite3 connections (a writer, two readers) however many transactions and reads run', async () => {
     const opened = sinon.spy(sqlite3, 'Database');
     await db.close();
     db = await openDatabase({ config: testDatabaseConfig(null), dataDir: testDb.dataDir, log: testLogger() });
@@ -136,7 +136,7 @@ describe('the SQLite connection strategy', () => {
       db.transaction(() => Promise.reject(new Error('rolled back'))).catch(() => undefined),
       select(db, 'SELECT COUNT(*) AS n FROM counter_rows'),
     ])));
-    expect(opened.callCount).to.equal(2);
+    expect(opened.callCount).to.equal(3);
   });
 
   it('an autocommit write (Model.create) queues behind a running transaction and goes to the writer', async () => {

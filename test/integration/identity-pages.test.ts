@@ -67,7 +67,7 @@ forEachDatabase('the sign-in and administration pages', (kind) => {
 
   it('the dashboard shows the tenant to its member; another tenant answers 404', async () => {
     const home = await request(app.handler).get('/t/rakennus').set('Cookie', adminCookie).expect(200);
-    expect(home.text).to.contain('Rakennus Oy').and.to.contain('Members and roles');
+    expect(home.text).to.contain('Rakennus Oy').and.to.contain('Administration: settings, members, audit log');
     await request(app.handler).get('/').set('Cookie', adminCookie).expect(302).expect('Location', '/t/rakennus');
     await request(app.handler).get('/t/someone-else').set('Cookie', adminCookie).set('Accept', 'text/html').expect(404);
   });
