@@ -77,14 +77,10 @@ export class FolderStore {
       return row ? toFolder(row) : null;
     }
     // Every object request reads its folder chain: cached like the identity reads, frozen because shared.
-    const key = `folder:${tenantId}:${id}`;
-    const cached = this.#cache.get<{ folder: Folder | null }>(key);
-    if (cached) return cached.folder;
-    const generation = this.#cache.generation;
-    const [row] = await this.#db.selectRows<FolderRow>(sql, [tenantId, id]);
-    const folder = row ? frozen(toFolder(row)) : null;
-    this.#cache.set(key, generation, { folder });
-    return folder;
+    return this.#cache.through(`folder:${tenantId}:${id}`, async () => {
+      const [row] = await this.#db.selectRows<FolderRow>(sql, [tenantId, id]);
+      return row ? frozen(toFolder(row)) : null;
+    });
   }
 
   /** Folders by id in one tenant (for breadcrumbs and share lists); missing ids are left out. */

@@ -35,6 +35,19 @@ export class IdentityReadCache {
     return entry && entry.generation === this.#generation ? (entry.value as T) : undefined;
   }
 
+  /**
+   * The value remembered under `key`, or what `read` answers (remembered when no write committed
+   * while it read). A null answer is remembered too: "no such row" is as cacheable as a row.
+   */
+  async through<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const cached = this.get<{ value: T }>(key);
+    if (cached) return cached.value;
+    const generation = this.#generation;
+    const value = await read();
+    this.set(key, generation, { value });
+    return value;
+  }
+
   /** Remembers a value read under `generation` (ignored when a write committed since). */
   set(key: string, generation: number, value: unknown): void {
     if (!this.enabled || generation !== this.#generation) return;

@@ -65,14 +65,10 @@ export class MembershipStore {
       return row ? toMembership(row) : null;
     }
     // Every tenant route asks this; cached like the session (see IdentityReadCache), frozen so no caller changes the shared copy.
-    const key = `membership:${tenantId}:${userId}`;
-    const cached = this.#cache.get<{ membership: Membership | null }>(key);
-    if (cached) return cached.membership;
-    const generation = this.#cache.generation;
-    const [row] = await this.#db.selectRows<MembershipRow>(sql, [tenantId, userId]);
-    const membership = row ? Object.freeze(toMembership(row)) : null;
-    this.#cache.set(key, generation, { membership });
-    return membership;
+    return this.#cache.through(`membership:${tenantId}:${userId}`, async () => {
+      const [row] = await this.#db.selectRows<MembershipRow>(sql, [tenantId, userId]);
+      return row ? Object.freeze(toMembership(row)) : null;
+    });
   }
 
   /** Changes a member's role and/or disabled state; returns false when there is no such member. */
@@ -116,13 +112,7 @@ export class MembershipStore {
     type Row = { tenant_id: string; slug: string; name: string; role: string };
     const toTenants = (rows: Row[]): TenantOfUser[] => rows.map((row) => ({ tenantId: row.tenant_id, slug: row.slug, name: row.name, role: row.role as TenantRole }));
     if (transaction) return toTenants(await this.#db.sequelize.query<Row>(sql, { bind: [userId], type: QueryTypes.SELECT, transaction }));
-    const key = `tenants:${userId}`;
-    const cached = this.#cache.get<TenantOfUser[]>(key);
-    if (cached) return cached;
-    const generation = this.#cache.generation;
     // Frozen, so that the copy handed out and the one kept are safely the same object.
-    const tenants = Object.freeze(toTenants(await this.#db.selectRows<Row>(sql, [userId])).map((tenant) => Object.freeze(tenant))) as TenantOfUser[];
-    this.#cache.set(key, generation, tenants);
-    return tenants;
+    return this.#cache.through(`tenants:${userId}`, async () => Object.freeze(toTenants(await this.#db.selectRows<Row>(sql, [userId])).map((tenant) => Object.freeze(tenant))) as TenantOfUser[]);
   }
 }

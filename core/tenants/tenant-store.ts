@@ -69,14 +69,10 @@ export class TenantStore {
       return row ? toTenant(row) : null;
     }
     // Every tenant route asks this; cached like the session (see IdentityReadCache).
-    const key = `tenant:${slug}`;
-    const cached = this.#cache.get<{ tenant: Tenant | null }>(key);
-    if (cached) return cached.tenant;
-    const generation = this.#cache.generation;
-    const [row] = await this.#db.selectRows<TenantRow>(sql, [slug]);
-    const tenant = row ? Object.freeze(toTenant(row)) : null;
-    this.#cache.set(key, generation, { tenant });
-    return tenant;
+    return this.#cache.through(`tenant:${slug}`, async () => {
+      const [row] = await this.#db.selectRows<TenantRow>(sql, [slug]);
+      return row ? Object.freeze(toTenant(row)) : null;
+    });
   }
 
   /** The tenant with this id, or null. */
