@@ -25,6 +25,7 @@ import { createIdentity, type Identity } from './identity/create-identity.ts';
 import { prepareSetupToken } from './identity/setup-token.ts';
 import type { PasswordHasher } from './identity/password-hasher.ts';
 import { createAccess, type Access } from './access/create-access.ts';
+import { createAudit, type Audit } from './audit/create-audit.ts';
 
 /** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
 export interface KirjuriApp {
@@ -44,6 +45,8 @@ export interface KirjuriApp {
   identity: Identity;
   /** Core access control: object types, folders, shares. */
   access: Access;
+  /** The audit log: writer, queries, verification, checkpoints, retention. */
+  audit: Audit;
   /** The one-time setup token to print at start, or null (set up already, or it comes from setup.token). */
   setupToken: string | null;
   /** Stops jobs, destroys plugins in reverse order and closes the database. Safe to call twice. */
@@ -84,12 +87,20 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     db, identity, pluginObjectTypes: declarations.objectTypes, renderPage, publicUrl: config.server.publicUrl, inviteDays: config.shares.inviteDays,
   });
   services.provide('core', 'core.folders', () => access.folderService);
+  let audit: Audit;
+  try {
+    audit = createAudit({ db, config, log, tenants: identity.tenants, renderPage });
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
 
   let openApi: Record<string, unknown> | undefined;
   const routes: OwnedRoute[] = [
     ...coreRoutes({ version: kirjuriVersion, openApiDocument: () => (openApi ??= buildOpenApiDocument(routes, { version: kirjuriVersion })) }),
     ...identity.routes,
     ...access.routes,
+    ...audit.routes,
     ...declarations.routes,
   ];
   const routeTable = buildRouteTable(routes, { bodyLimit: config.server.jsonLimit });
@@ -106,6 +117,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     await bootstrapPlugins(plugins, runtimeFor, services);
     // Ended sessions are refused on sight; this only keeps the table from growing.
     scheduler.add({ owner: 'core', name: 'core.purge-sessions', intervalMs: 60 * 60_000, run: async () => { await identity.sessions.purgeExpired(); } });
+    for (const job of audit.jobs) scheduler.add(job);
     for (const job of declarations.jobs) scheduler.add(job);
   } catch (error) {
     await db.close().catch(() => undefined);
@@ -116,6 +128,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   app.silent = true;
   app.context.identity = identity.services;
   app.context.access = access.control;
+  app.context.audit = audit.log;
   app.use(requestFrame({
     log, trustProxy: config.server.trustProxy, hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds,
     renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
@@ -133,9 +146,11 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     try {
       await destroyPlugins(plugins, runtimeFor);
     } finally {
+      // What plugins queued while stopping is written too; then the database closes.
+      await audit.close().catch((error: unknown) => log.error({ err: error }, 'Writing the queued audit entries failed'));
       await db.close();
     }
   })());
 
-  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, setupToken, close };
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, setupToken, close };
 }

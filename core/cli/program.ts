@@ -5,6 +5,7 @@ import { CliFailure } from './cli-failure.ts';
 import { exitCodes } from './exit-codes.ts';
 import { addServeCommand } from './serve-command.ts';
 import { addIdentityCommands } from './identity-commands.ts';
+import { addAuditCommands } from './audit-commands.ts';
 
 /** Builds the kirjuri command-line program with every core command. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addServeCommand(program);
   addIdentityCommands(program);
+  addAuditCommands(program);
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   all(program).slice(1).forEach((command) => command.exitOverride().showHelpAfterError());
   return program;

@@ -45,7 +45,7 @@ export const configSchema = z.strictObject({
     absoluteHours: z.number().int().min(1).max(24 * 30),
   }),
   audit: z.strictObject({
-    signingKeyFile: z.string().min(1),
+    signingKeyFile: z.string().min(1).nullable(),
     retentionMonths: z.number().int().min(1).max(1200),
     viewFlushMs: z.number().int().min(10).max(60_000),
     viewBatchSize: z.number().int().min(1).max(100_000),

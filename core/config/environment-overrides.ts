@@ -28,6 +28,7 @@ export const environmentBindings: Readonly<Record<string, EnvBinding>> = {
   KIRJURI_LOG_LEVEL: { path: ['log', 'level'], parse: text },
   KIRJURI_MASTER_KEY: { path: ['keys', 'masterKey'], parse: nullableText },
   KIRJURI_MASTER_KEY_FILE: { path: ['keys', 'masterKeyFile'], parse: text },
+  KIRJURI_AUDIT_SIGNING_KEY_FILE: { path: ['audit', 'signingKeyFile'], parse: text },
   KIRJURI_SETUP_TOKEN: { path: ['setup', 'token'], parse: nullableText },
   KIRJURI_CHROMIUM: { path: ['reports', 'chromium'], parse: nullableText },
   KIRJURI_BACKUP_DIR: { path: ['backup', 'dir'], parse: nullableText },

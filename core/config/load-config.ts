@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.ts';
 import { configSchema, type ConfigOverrides, type KirjuriConfig } from './config-schema.ts';
 import { readEnvironmentOverrides } from './environment-overrides.ts';
@@ -91,6 +91,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KirjuriConfig {
   const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
   config.dataDir = absolute(config.dataDir);
   config.keys.masterKeyFile = absolute(config.keys.masterKeyFile);
+  config.audit.signingKeyFile = config.audit.signingKeyFile ? absolute(config.audit.signingKeyFile) : join(dirname(config.keys.masterKeyFile), 'audit-signing.pem');
   if (config.server.certFile) config.server.certFile = absolute(config.server.certFile);
   if (config.server.keyFile) config.server.keyFile = absolute(config.server.keyFile);
   if (config.backup.dir) config.backup.dir = absolute(config.backup.dir);

@@ -158,7 +158,7 @@ forEachDatabase('the plugin lifecycle', (kind) => {
     const app = await createTestApp(kind, { plugins: { extraDirs: [fixturePluginsDir] } });
     try {
       const ran = await app.kirjuri.scheduler.runDue();
-      expect(ran).to.deep.equal(['core.purge-sessions', 'echo.tick']);
+      expect(ran).to.deep.equal(['core.purge-sessions', 'core.audit-checkpoint', 'core.audit-purge', 'echo.tick']);
     } finally {
       await app.close();
     }
