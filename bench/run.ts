@@ -7,8 +7,9 @@ import { startupScenario } from './scenarios/startup-scenario.ts';
 import { meScenario } from './scenarios/me-scenario.ts';
 import { loginScenario } from './scenarios/login-scenario.ts';
 import { objectViewScenario } from './scenarios/object-view-scenario.ts';
+import { auditVerifyScenario } from './scenarios/audit-verify-scenario.ts';
 
-const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario];
+const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario];
 
 function positiveInteger(value: string): number {
   const n = Number(value);

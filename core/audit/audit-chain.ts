@@ -30,14 +30,18 @@ export interface AuditRow {
   hash: string;
 }
 
-const cut = (value: string | null, length: number): string | null => (value === null ? null : value.slice(0, length));
+// What is hashed must be what the database gives back: a lone surrogate would be stored as U+FFFD (UTF-8
+// has no such character) and PostgreSQL refuses NUL in text, so both are replaced before hashing. Cut
+// first, then repair: cutting may split a surrogate pair.
+const storable = (value: string): string => value.toWellFormed().replace(/\u0000/g, '\uFFFD');
+const cut = (value: string | null, length: number): string | null => (value === null ? null : storable(value.slice(0, length)));
 
 /** The columns of an event before it has a place in a chain (over-long values cut to their column). */
 export function entryOf(event: AuditEvent, now = Date.now()): Omit<AuditRow, 'seq' | 'prevHash' | 'hash'> {
   return {
     chainId: chainOf(event.tenantId), at: event.at ?? now, tenantId: event.tenantId, actorId: event.actorId, actorEmail: cut(event.actorEmail, 254),
-    action: event.action.slice(0, 60), objectType: cut(event.objectType, 40), objectId: cut(event.objectId, 64), ip: cut(event.ip, 64),
-    userAgent: cut(event.userAgent, 300), outcome: event.outcome, details: JSON.stringify(event.details ?? {}),
+    action: storable(event.action.slice(0, 60)), objectType: cut(event.objectType, 40), objectId: cut(event.objectId, 64), ip: cut(event.ip, 64),
+    userAgent: cut(event.userAgent, 300), outcome: storable(event.outcome), details: JSON.stringify(event.details ?? {}),
   };
 }
 

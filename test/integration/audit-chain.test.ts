@@ -39,6 +39,22 @@ forEachDatabase('the audit hash chain', (kind) => {
     expect((await verify()).ok).to.equal(true);
   });
 
+  it('verifies text that SQLite and JavaScript may write differently as JSON, and still finds a change among it', async () => {
+    // Control characters, line separators, emoji, a lone surrogate: the hashed JSON of these is recomputed in JavaScript when SQLite's differs.
+    const odd = ['tab\there', 'bell\u0007 nul\u0000 del\u007f', 'line\u2028sep', 'emoji 🦺 ja äö', 'lone \ud800 surrogate', 'quote " back\\slash </script>'];
+    for (const [n, text] of odd.entries()) {
+      await app.kirjuri.db.transaction((t) => app.kirjuri.audit.log.record(event(n + 1, { userAgent: text, details: { text } }), t));
+    }
+    expect(await verify()).to.deep.include({ ok: true, checked: odd.length });
+    if (kind === 'sqlite') {
+      // A number stored as text is read back as the same number: SQLite's JSON has a string there, JavaScript's the number.
+      await sql("UPDATE kirjuri_audit_entries SET at = CAST(at AS TEXT) WHERE chain_id = 'instance' AND seq = 2");
+      expect(await verify()).to.deep.include({ ok: true, checked: odd.length });
+    }
+    await sql("UPDATE kirjuri_audit_entries SET user_agent = $1 WHERE chain_id = 'instance' AND seq = 5", ['lone ? surrogate']);
+    expect(await verify()).to.deep.include({ ok: false, firstBadSeq: 5, checked: 4 });
+  });
+
   it('names a deleted middle row, two swapped rows and rows cut from the end', async () => {
     await write(10);
     await sql("DELETE FROM kirjuri_audit_entries WHERE chain_id = 'instance' AND seq = 4");
