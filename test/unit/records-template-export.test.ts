@@ -5,6 +5,7 @@ import { parseTemplateDefinition, type TemplateDefinition, type TemplateField } 
 import {
   libraryTemplateIds, loadLibraryTemplate, parseTemplateExport, templateExportOf,
 } from '../../plugins/records/services/template-export.ts';
+import { tinyPngBase64 } from '../helpers/record-templates.ts';
 
 const definition: TemplateDefinition = {
   name: 'Check', kind: 'form',
@@ -122,8 +123,7 @@ describe('loadLibraryTemplate()', () => {
     const followUp = inspection.fields.find((field) => field.showIf?.field === 'conclusion');
     expect(followUp?.type).to.equal('longtext');
 
-    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
-    const signature = { image: `data:image/png;base64,${png}` };
+    const signature = { image: `data:image/png;base64,${tinyPngBase64}` };
     const data = {
       inspected_object: 'Waterproofing, staircase A', inspection_type: 'acceptance', inspected_at: '2024-05-31T10:00+03:00', inspector: 'Ilkka I',
       findings: [{ description: 'Gap at the floor drain', severity: 'major', photos: ['up1'], due_date: '2024-06-07' }],
