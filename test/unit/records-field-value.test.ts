@@ -76,6 +76,7 @@ describe('validateRecordData() value types', () => {
     expect(errorOf(multi, ['a', 'x'])).to.equal('holds "x", which is not one of: a, b, c');
     expect(errorOf(multi, ['a', 'b', 'a'])).to.equal('lists "a" twice');
     expect(normalised(multi, ['c', 'a'])).to.deep.equal(['c', 'a']);
+    expect(errorOf(multi, ['x'.repeat(5000)])).to.equal(`holds "${'x'.repeat(38)}…, which is not one of: a, b, c`);
   });
 
   it('validateRecordData() refuses a checkbox or score of the wrong kind', () => {

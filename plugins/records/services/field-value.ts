@@ -1,4 +1,4 @@
-import { characterCount, countOf, isPlainObject, storedIdPattern } from './plain-values.ts';
+import { characterCount, countOf, isPlainObject, shown, storedIdPattern } from './plain-values.ts';
 import { checkSignatureValue } from './signature-value.ts';
 import { calendarDateOf, utcTimeOf } from './time-values.ts';
 import type { TemplateField } from './template-types.ts';
@@ -82,8 +82,8 @@ function checkMultichoice(field: TemplateField, value: unknown): ValueCheck {
   if (value.length === 0) return absent;
   const seen = new Set<unknown>();
   for (const item of value) {
-    if (!field.options?.some((option) => option.value === item)) return { ok: false, error: `holds ${JSON.stringify(item)}, which is not one of: ${optionList(field)}` };
-    if (seen.has(item)) return { ok: false, error: `lists ${JSON.stringify(item)} twice` };
+    if (!field.options?.some((option) => option.value === item)) return { ok: false, error: `holds ${shown(item)}, which is not one of: ${optionList(field)}` };
+    if (seen.has(item)) return { ok: false, error: `lists ${shown(item)} twice` };
     seen.add(item);
   }
   return { ok: true, value: [...value] };
@@ -94,8 +94,8 @@ function checkUploads(field: TemplateField, value: unknown): ValueCheck {
   if (value.length === 0) return absent;
   const seen = new Set<string>();
   for (const item of value) {
-    if (typeof item !== 'string' || !storedIdPattern.test(item)) return { ok: false, error: `holds ${JSON.stringify(item)}, which is not an upload id` };
-    if (seen.has(item)) return { ok: false, error: `lists the upload "${item}" twice` };
+    if (typeof item !== 'string' || !storedIdPattern.test(item)) return { ok: false, error: `holds ${shown(item)}, which is not an upload id` };
+    if (seen.has(item)) return { ok: false, error: `lists the upload ${shown(item)} twice` };
     seen.add(item);
   }
   const most = maxFilesOf(field);
@@ -106,7 +106,7 @@ function checkUploads(field: TemplateField, value: unknown): ValueCheck {
 function checkLocation(value: unknown): ValueCheck {
   if (!isPlainObject(value)) return { ok: false, error: 'must be a location: an object with lat and lon' };
   const extra = Object.keys(value).find((key) => !locationProperties.includes(key));
-  if (extra !== undefined) return { ok: false, error: `has "${extra}", which is not a location property (lat, lon, accuracy, at)` };
+  if (extra !== undefined) return { ok: false, error: `has ${shown(extra)}, which is not a location property (lat, lon, accuracy, at)` };
   const { lat, lon, accuracy, at } = value;
   if (!inRange(lat, -90, 90)) return { ok: false, error: 'must have a latitude (lat) from -90 to 90' };
   if (!inRange(lon, -180, 180)) return { ok: false, error: 'must have a longitude (lon) from -180 to 180' };

@@ -42,6 +42,12 @@ export function hasControlCharacters(text: string): boolean {
   return controlCharacters.test(text);
 }
 
+/** A value as JSON for a message, cut to 40 characters: input quoted back must not make a message long. */
+export function shown(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
+}
+
 /** "1 file" or "3 files": a count with its noun, for messages. */
 export function countOf(count: number, singular: string, plural = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : plural}`;

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { ValueCheck } from './field-value.ts';
-import { isPlainObject, storedIdPattern } from './plain-values.ts';
+import { isPlainObject, shown, storedIdPattern } from './plain-values.ts';
 import { utcTimeOf } from './time-values.ts';
 
 /** The largest signature drawing accepted, in bytes: a pad drawing is a few KiB, so this is generous. */
@@ -21,7 +21,7 @@ export function checkSignatureValue(value: unknown): ValueCheck {
   if (Object.hasOwn(value, 'image')) {
     if (Object.hasOwn(value, 'signatureId')) return { ok: false, error: 'must be either a new drawing (image) or a stored signature (signatureId), not both' };
     const extra = Object.keys(value).find((key) => key !== 'image');
-    if (extra !== undefined) return { ok: false, error: `has "${extra}", which a new drawing does not take: send only its image` };
+    if (extra !== undefined) return { ok: false, error: `has ${shown(extra)}, which a new drawing does not take: send only its image` };
     const problem = drawingProblem(value.image);
     return problem ? { ok: false, error: problem } : { ok: true, value: { image: value.image } };
   }
@@ -42,7 +42,7 @@ function drawingProblem(image: unknown): string | null {
 
 function checkStoredSignature(value: Record<string, unknown>): ValueCheck {
   const extra = Object.keys(value).find((key) => !storedProperties.includes(key));
-  if (extra !== undefined) return { ok: false, error: `has "${extra}", which is not a signature property (signatureId, signedBy, signedByName, signedAt, or image for a new drawing)` };
+  if (extra !== undefined) return { ok: false, error: `has ${shown(extra)}, which is not a signature property (signatureId, signedBy, signedByName, signedAt, or image for a new drawing)` };
   const { signatureId, signedBy, signedByName, signedAt } = value;
   if (typeof signatureId !== 'string' || !storedIdPattern.test(signatureId)) return { ok: false, error: 'must have the signatureId of a stored signature, or an image for a new drawing' };
   const stored: Record<string, unknown> = { signatureId };

@@ -3,7 +3,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPlainObject, setOwn } from './plain-values.ts';
+import { isPlainObject, setOwn, shown } from './plain-values.ts';
 import { parseTemplateDefinition } from './template-definition.ts';
 import type { FieldErrors, TemplateDefinition } from './template-types.ts';
 
@@ -46,7 +46,7 @@ export function parseTemplateExport(input: unknown): { ok: true; definition: Tem
 /** A template of the shipped library, read from plugins/records/library/<id>.json and checked. */
 export async function loadLibraryTemplate(id: string): Promise<TemplateDefinition> {
   if (!(libraryTemplateIds as readonly string[]).includes(id)) {
-    throw new Error(`There is no library template "${id}"; the library has ${libraryTemplateIds.join(', ')}.`);
+    throw new Error(`There is no library template ${shown(id)}; the library has ${libraryTemplateIds.join(', ')}.`);
   }
   const file = join(await packageRoot(), 'plugins', 'records', 'library', `${id}.json`);
   const parsed = parseTemplateExport(JSON.parse(await readFile(file, 'utf8')) as unknown);

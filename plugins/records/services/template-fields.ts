@@ -3,7 +3,7 @@
 // recorded at its path ('fields[4].fields[1].key') so that a template editor can show them all at once.
 import { parseAccept, parseBounds, parseOptions } from './field-properties.ts';
 import { checkFieldValue } from './field-value.ts';
-import { isPlainObject } from './plain-values.ts';
+import { isPlainObject, shown } from './plain-values.ts';
 import { parseTemplateText } from './template-text.ts';
 import { fieldTypes, type FieldErrors, type FieldType, type TemplateField } from './template-types.ts';
 
@@ -159,7 +159,7 @@ function parseShowIf(value: unknown, fieldPath: string, errors: FieldErrors, lev
     const later = level.keyPaths.get(key);
     errors[`${path}.field`] = later === fieldPath ? 'names this field itself: showIf must follow a field declared earlier at the same level'
       : later ? `names ${later}, which comes later: showIf can only follow a field declared earlier at the same level`
-        : `names "${key}", which is not a field declared earlier at the same level`;
+        : `names ${shown(key)}, which is not a field declared earlier at the same level`;
     return undefined;
   }
   const { type } = controller.field;
@@ -170,7 +170,7 @@ function parseShowIf(value: unknown, fieldPath: string, errors: FieldErrors, lev
   if (equals === undefined || !controller.clean) return undefined;
   const check = checkFieldValue(controller.field, equals);
   if (check.ok && check.value !== undefined) return { field: key, equals: check.value as string | number | boolean };
-  errors[`${path}.equals`] = `is not a value "${key}" can take: it ${check.ok ? 'must not be empty' : check.error}`;
+  errors[`${path}.equals`] = `is not a value ${shown(key)} can take: it ${check.ok ? 'must not be empty' : check.error}`;
   return undefined;
 }
 
