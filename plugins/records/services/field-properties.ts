@@ -36,7 +36,7 @@ export function parseOptions(value: unknown, path: string, errors: FieldErrors):
     const valuePath = typeof item === 'string' ? itemPath : `${itemPath}.value`;
     const owner = valueOwners.get(option.value);
     if (owner !== undefined) errors[valuePath] = `is already used by ${owner}`;
-    else valueOwners.set(option.value, itemPath.slice(itemPath.lastIndexOf('.') + 1));
+    else valueOwners.set(option.value, `options[${index}]`);
     options.push(option);
   });
   return Object.keys(errors).length === errorCount ? options : undefined;
