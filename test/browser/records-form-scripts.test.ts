@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'puppeteer-core';
 import { packageRoot } from '../../core/kernel/install-paths.ts';
 import { openPhonePage, scrollsSideways, useSuiteBrowser, type PageProblems } from '../helpers/browser.ts';
@@ -57,6 +58,14 @@ const inkOf = (page: Page): Promise<number> => page.$eval('[data-signature-pad] 
   for (let at = 3; at < data.length; at += 4) if (data[at] > 0) inked += 1;
   return inked;
 });
+
+/** Waits until the signature canvas has more than `pixels` inked pixels (drawing a loaded image is asynchronous). */
+async function waitForInk(page: Page, pixels: number): Promise<void> {
+  for (let tries = 0; (await inkOf(page)) <= pixels; tries += 1) {
+    if (tries === 50) throw new Error(`The signature pad did not get more than ${pixels} inked pixels within 5 s.`);
+    await delay(100);
+  }
+}
 
 /** The names, ids and visible numbers of the repeat group's rows, to check their numbering. */
 const rowsOf = (page: Page) => page.$$eval('[data-repeat-row]', (rows) => rows.map((row) => ({
@@ -145,13 +154,7 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
     // Turning the phone: the canvas gets wider and the strokes are drawn again, scaled with it.
     await page.setViewport({ width: 700, height: 390, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     await page.waitForFunction(() => document.querySelector('[data-signature-pad] canvas')!.clientWidth > 400);
-    await page.waitForFunction((before) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-signature-pad] canvas')!;
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      let inkedNow = 0;
-      for (let at = 3; at < data.length; at += 4) if (data[at] > 0) inkedNow += 1;
-      return inkedNow > before;
-    }, {}, inked);
+    await waitForInk(page, inked);
     expect(problems.list).to.deep.equal([]);
   });
 
@@ -211,10 +214,7 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
     expect(await isHidden(page, '[data-show-if-name="data.safetyOk"]')).to.equal(false);
     expect(await isHidden(page, '[data-show-if-name="data.findings.2.severity"]')).to.equal(false);
     expect(await valueOf(page, '[data-signature-value]')).to.equal(signature);
-    await page.waitForFunction(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-signature-pad] canvas')!;
-      return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.some((byte, at) => at % 4 === 3 && byte > 0);
-    });
+    await waitForInk(page, 100);
     expect(await isHidden(page, '[data-signature-existing]')).to.equal(true);
     expect(await entryOf(page, 'record-new'), 'restoring did not rewrite the copy').to.deep.equal(entry);
 
