@@ -158,6 +158,18 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
     expect(problems.list).to.deep.equal([]);
   });
 
+  it('a signature pad without records.css keeps a fixed size (its pixels follow its box, not the other way round)', async () => {
+    const { page, problems } = await open('/bare.html');
+    await drawWithMouse(page);
+    expect(await valueOf(page, '[data-signature-value]')).to.match(/^data:image\/png;base64,/);
+    await delay(300);
+    const box = await page.$eval('[data-signature-pad] canvas', (canvas) => ({ width: canvas.clientWidth, height: canvas.clientHeight }));
+    expect(box.width).to.be.within(300, 390);
+    expect(box.height).to.be.closeTo(box.width / 3, 1);
+    expect(await scrollsSideways(page)).to.equal(false);
+    expect(problems.list).to.deep.equal([]);
+  });
+
   it('autosave keeps what is typed on the device and restores it after a reload, rows and signature included', async () => {
     const { page, problems } = await open('/form.html');
     await typeAtEnd(page, '#f-title', ' on Monday');
@@ -253,7 +265,7 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
     const store = (savedAt: string) => page.evaluate((at) => localStorage.setItem('kirjuri.autosave.record-42', JSON.stringify({ savedAt: at, values: [['data.title', 'Typed offline']] })), savedAt);
     await store('2025-06-02T09:29:59.000Z');
     await page.reload({ waitUntil: 'load' });
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await delay(50);
     expect(await valueOf(page, '#f-title')).to.equal('As saved on the server');
     expect(await statusOf(page)).to.equal('');
 
@@ -262,6 +274,14 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
     await page.waitForFunction(() => document.querySelector('[data-autosave-status]')!.textContent!.startsWith('Restored'));
     expect(await valueOf(page, '#f-title')).to.equal('Typed offline');
     expect(await statusOf(page), 'a copy from another day says which day').to.match(/at \d\d:\d\d on 2025-06-02 that was not saved/);
+
+    // A copy without a readable time is not trusted, even where the server has no saved-at.
+    await page.goto(`${base}/form.html`, { waitUntil: 'load' });
+    await page.evaluate(() => localStorage.setItem('kirjuri.autosave.record-new', JSON.stringify({ savedAt: 'yesterday', values: [['data.title', 'Garbled']] })));
+    await page.reload({ waitUntil: 'load' });
+    await delay(50);
+    expect(await valueOf(page, '#f-title')).to.equal('Weekly inspection');
+    expect(await statusOf(page)).to.equal('');
     expect(problems.list).to.deep.equal([]);
   });
 
@@ -270,9 +290,16 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
       Object.defineProperty(window, 'localStorage', { get: () => { throw new DOMException('Storage is disabled.', 'SecurityError'); } });
     }));
     await page.waitForFunction(() => document.querySelector('[data-autosave-status]')!.textContent !== '');
-    await typeAtEnd(page, '#f-title', '!');
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 400)));
     expect(await statusOf(page)).to.equal('This device cannot keep a copy of what you type; save often.');
+    // Once: later failed saves do not rewrite (and so re-announce) the status.
+    await page.evaluate(() => {
+      const status = document.querySelector('[data-autosave-status]')!;
+      new MutationObserver((mutations) => status.setAttribute('data-rewrites', String(Number(status.getAttribute('data-rewrites') ?? 0) + mutations.length)))
+        .observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await typeAtEnd(page, '#f-title', '!');
+    await delay(400);
+    expect(await page.$eval('[data-autosave-status]', (status) => status.getAttribute('data-rewrites'))).to.equal(null);
     expect(await valueOf(page, '#f-title')).to.equal('As saved on the server!');
     expect(problems.list).to.deep.equal([]);
   });

@@ -43,7 +43,7 @@
   function readEntry(storage, key) {
     try {
       const entry = JSON.parse(storage.getItem(storagePrefix + key) ?? 'null');
-      const valid = entry !== null && typeof entry === 'object' && typeof entry.savedAt === 'string' && Array.isArray(entry.values)
+      const valid = entry !== null && typeof entry === 'object' && typeof entry.savedAt === 'string' && !Number.isNaN(Date.parse(entry.savedAt)) && Array.isArray(entry.values)
         && entry.values.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string');
       return valid ? entry : null;
     } catch {

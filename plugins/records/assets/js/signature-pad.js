@@ -20,6 +20,9 @@
     if (!canvas || !input || !context) return;
     // The page must not scroll under the pen, even if the stylesheet did not load.
     canvas.style.touchAction = 'none';
+    // Without records.css a canvas's box follows its pixel size, which resize() sets from the box: it would grow
+    // without end. A fixed aspect ratio keeps the box independent of the pixels.
+    if (getComputedStyle(canvas).aspectRatio === 'auto') Object.assign(canvas.style, { width: '100%', maxWidth: '600px', height: 'auto', aspectRatio: '3 / 1' });
 
     // Points are kept in fractions of the canvas width (its height follows from a fixed aspect ratio), so the
     // drawing is re-drawn at its place and size after a resize, such as turning the phone.
