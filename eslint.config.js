@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'data-keys/**', 'bench/out/**', 'themes/*/assets/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'data-keys/**', 'bench/out/**', 'themes/*/assets/**', 'plugins/*/assets/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
