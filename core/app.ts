@@ -15,7 +15,9 @@ import { coreMigrations, runMigrations } from './db/run-migrations.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { loadThemeEngine, type ThemeEngine } from './web/theme-engine.ts';
 import { serveThemeAssets } from './web/serve-theme-assets.ts';
-import { createPageRenderer } from './web/page-renderer.ts';
+import { createFragmentRenderer, createPageRenderer, sendPage } from './web/page-renderer.ts';
+import { PageExtensions } from './web/page-extensions.ts';
+import type {} from './web/page-service.ts';
 import { requestFrame } from './http/request-frame.ts';
 import { buildRouteTable } from './http/route-table.ts';
 import { buildOpenApiDocument } from './http/openapi-document.ts';
@@ -69,7 +71,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
 
   const hooks = new HookBus(['app.started', 'app.stopping']);
   const services = new ServiceRegistry();
-  const declarations: PluginDeclarations = { routes: [], viewDirs: [], migrationSets: [], jobs: [], objectTypes: new Map(), cliDefiners: [] };
+  const declarations: PluginDeclarations = { routes: [], viewDirs: [], assetDirs: [], pages: new PageExtensions(), migrationSets: [], jobs: [], objectTypes: new Map(), cliDefiners: [] };
   const discovered = orderPlugins(await discoverPlugins(pluginRoots(config), config.plugins.disabled), kirjuriVersion);
   const plugins = registerPlugins(discovered, { pluginConfig: config.plugins.config, services, hooks, declarations });
 
@@ -78,15 +80,19 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     defaultTheme: config.themes.default,
     kirjuriVersion,
     viewDirs: declarations.viewDirs,
+    assetDirs: declarations.assetDirs,
   });
-  const renderPage = createPageRenderer(themes);
+  const renderPage = createPageRenderer(themes, declarations.pages);
+  const renderFragment = createFragmentRenderer(themes);
 
   const db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
   const identity = createIdentity(db, config, { renderPage, hasher: options.passwordHasher });
   const access = createAccess({
-    db, identity, pluginObjectTypes: declarations.objectTypes, renderPage, publicUrl: config.server.publicUrl, inviteDays: config.shares.inviteDays,
+    db, identity, pluginObjectTypes: declarations.objectTypes, renderPage, pageExtensions: declarations.pages, publicUrl: config.server.publicUrl, inviteDays: config.shares.inviteDays,
   });
   services.provide('core', 'core.folders', () => access.folderService);
+  services.provide('core', 'core.shares', () => access.shareService);
+  services.provide('core', 'core.pages', () => ({ render: renderPage, fragment: renderFragment, send: sendPage }));
   let audit: Audit;
   try {
     audit = createAudit({ db, config, log, tenants: identity.tenants, renderPage });

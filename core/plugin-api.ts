@@ -7,11 +7,36 @@ export { publicAccess } from './kernel/route-declaration.ts';
 export type { RouteDeclaration, RoutePolicy, HttpMethod, ValidatedInput } from './kernel/route-declaration.ts';
 export type { JobDeclaration } from './kernel/job-declaration.ts';
 export type { HookMap, HookName, HookHandler } from './kernel/hook-map.ts';
+export type { HookBus } from './kernel/hook-bus.ts';
 export type { ServiceMap, ServiceName } from './kernel/service-map.ts';
-export { AppError, badRequest, unauthorized, forbidden, notFound, conflict, unprocessable } from './http/app-error.ts';
+export type { Database } from './db/open-database.ts';
+export { newId } from './db/new-id.ts';
+export { AppError, badRequest, unauthorized, forbidden, notFound, conflict, unprocessable, isAppError } from './http/app-error.ts';
 export { signedIn, instanceAdmin, tenantRole, publicFormAccess, authenticationOf, tenantAccessOf, type TenantAccess } from './identity/access-policies.ts';
 export { requestActor, type RequestActor } from './identity/request-actor.ts';
 export type { Authentication } from './identity/authenticator.ts';
 export type { User } from './identity/user-store.ts';
 export type { Tenant } from './tenants/tenant-store.ts';
-export { tenantRoles, roleAtLeast, type TenantRole } from './tenants/roles.ts';
+export { tenantRoles, roleAtLeast, type TenantRole, type ParticipantRole } from './tenants/roles.ts';
+// Access control: object routes use tenantParticipant, then ctx.access.requireAccess(ctx, action, ref).
+export { tenantParticipant } from './access/tenant-participant-policy.ts';
+export { objectNotFound, type GrantedObject } from './access/access-control.ts';
+export { effectiveAccess, grantKey, type Participant, type GrantMap } from './access/access-rules.ts';
+export { accessLevels, accessActions, levelAtLeast, levelNeededFor, higherLevel, type AccessLevel, type AccessAction, type AccessibleObject, type ObjectRef } from './access/object-access.ts';
+export type { FolderService, ShareService } from './access/create-access.ts';
+export type { Folder } from './folders/folder-store.ts';
+export type { Breadcrumb } from './folders/folder-operations.ts';
+export type { SharePanelData } from './shares/share-panel.ts';
+// Audit: changes call ctx.audit.record(auditEventOf(ctx, ...), transaction); views ctx.audit.recordSoon(...).
+export { auditEventOf, type AuditEvent, type AuditEventInput, type AuditRecorder, type AuditOutcome } from './audit/audit-event.ts';
+// Lists and pages.
+export { listQueryFields, encodeCursor, decodeCursor } from './http/list-page.ts';
+export { hasControlCharacters } from './http/control-characters.ts';
+export type { PageService } from './web/page-service.ts';
+export type { PageLocals } from './web/page-renderer.ts';
+export type { PanelSlots, PanelSlot, PagePanel, NavEntry } from './web/page-extensions.ts';
+export { fieldErrorsOf, formErrorsOf, type FieldErrors } from './web/form-errors.ts';
+export { formValue } from './web/form-value.ts';
+export type { MigrationContext } from './db/migration-files.ts';
+export { timeValue } from './db/row-values.ts';
+export { folderName } from './folders/folder-name.ts';

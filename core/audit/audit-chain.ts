@@ -33,7 +33,7 @@ export interface AuditRow {
 // What is hashed must be what the database gives back: a lone surrogate would be stored as U+FFFD (UTF-8
 // has no such character) and PostgreSQL refuses NUL in text, so both are replaced before hashing. Cut
 // first, then repair: cutting may split a surrogate pair.
-const storable = (value: string): string => value.toWellFormed().replace(/\u0000/g, '\uFFFD');
+const storable = (value: string): string => value.toWellFormed().replaceAll('\u0000', '\uFFFD');
 const cut = (value: string | null, length: number): string | null => (value === null ? null : storable(value.slice(0, length)));
 
 /** The columns of an event before it has a place in a chain (over-long values cut to their column). */

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Transaction } from 'sequelize';
 import type { AccessControl } from '../access/access-control.ts';
 import { effectiveAccess, type GrantMap, type Participant } from '../access/access-rules.ts';
 import type { AccessLevel } from '../access/object-access.ts';
@@ -91,22 +92,29 @@ export class FolderOperations {
 
   /** Makes a folder: at the top for managers and admins, inside a folder for anyone who may edit it. */
   async create(ctx: Context, input: { name: string; parentId: string | null }): Promise<VisibleFolder> {
+    const folder = await this.#db.transaction((transaction) => this.createIn(ctx, input, transaction));
+    const participant = this.#access.participantOfRequest(ctx);
+    const grants = await this.#access.grantsFor(folder.tenantId, participant);
+    return { ...folder, access: levelOf(participant, folder, grants) ?? 'manage' };
+  }
+
+  /**
+   * Makes a folder inside a transaction the caller holds (a plugin building a folder tree and its records
+   * in one go): the parent is read through the transaction, so it may be a folder made earlier in it.
+   * Access is checked as in create() and the audit entry is written in the same transaction.
+   */
+  async createIn(ctx: Context, input: { name: string; parentId: string | null }, transaction: Transaction): Promise<Folder> {
     const { tenant, role } = tenantAccessOf(ctx);
     const participant = this.#access.participantOfRequest(ctx);
     if (input.parentId === null && role !== 'admin' && role !== 'manager') {
       this.#access.recordDenial(ctx, null, 'folder.create', 'top_level_needs_manager');
       throw onlyManagersAtTop();
     }
-    if (input.parentId !== null) await this.#access.requireAccess(ctx, 'edit', { type: 'folder', id: input.parentId });
-    const folder = await this.#db.transaction(async (transaction) => {
-      const parent = input.parentId === null ? null : await this.#folders.find(tenant.id, input.parentId, transaction);
-      if (input.parentId !== null && !parent) throw new AppError(404, 'not_found', 'No such folder here, or it is not shared with you.');
-      const made = await this.#folders.create({ tenantId: tenant.id, parent, name: input.name, ownerId: participant.userId }, transaction);
-      await ctx.audit.record(auditEventOf(ctx, { action: 'folder.create', objectType: 'folder', objectId: made.id, details: { name: made.name, parentId: made.parentId } }), transaction);
-      return made;
-    });
-    const grants = await this.#access.grantsFor(tenant.id, participant);
-    return { ...folder, access: levelOf(participant, folder, grants) ?? 'manage' };
+    const parent = input.parentId === null ? null : await this.#folders.find(tenant.id, input.parentId, transaction);
+    if (input.parentId !== null) await this.#access.requireAccessTo(ctx, 'edit', { type: 'folder', id: input.parentId }, parent && accessibleFolder(parent));
+    const made = await this.#folders.create({ tenantId: tenant.id, parent, name: input.name, ownerId: participant.userId }, transaction);
+    await ctx.audit.record(auditEventOf(ctx, { action: 'folder.create', objectType: 'folder', objectId: made.id, details: { name: made.name, parentId: made.parentId } }), transaction);
+    return made;
   }
 
   /** Renames (edit access) and/or moves (manage access here, edit access at the destination) a folder. */

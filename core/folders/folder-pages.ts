@@ -9,6 +9,7 @@ import { formValue } from '../web/form-value.ts';
 import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
 import type { ShareOperations } from '../shares/share-operations.ts';
 import { sharePanel } from '../shares/share-panel.ts';
+import type { PageExtensions } from '../web/page-extensions.ts';
 import { folderName } from './folder-name.ts';
 import type { FolderOperations } from './folder-operations.ts';
 
@@ -18,6 +19,8 @@ export interface FolderPageDependencies {
   shares: ShareOperations;
   access: AccessControl;
   renderPage: PageRenderer;
+  /** The plugins' panels on the home and folder pages. */
+  extensions: PageExtensions;
 }
 
 interface PageExtras { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash'] }
@@ -38,6 +41,7 @@ export function folderPages(deps: FolderPageDependencies): OwnedRoute[] {
       title: tenant.name, role: roleLabels[role], isAdmin: role === 'admin', isGuest: role === 'guest', tenantCount: tenantCount > 1,
       folders: items.map((folder) => ({ id: folder.id, name: folder.name, access: folder.access })),
       canCreate: role === 'admin' || role === 'manager', values: extra.values ?? {}, errors: extra.errors ?? {},
+      panels: await deps.extensions.renderPanels(ctx, 'tenant.home', {}),
     }, extra.flash ? { flash: extra.flash } : {}), extra.status ?? 200);
   };
 
@@ -50,6 +54,7 @@ export function folderPages(deps: FolderPageDependencies): OwnedRoute[] {
       title: folder.name, folder: { id: folder.id, name: folder.name, access: folder.access },
       subfolders: items.map((child) => ({ id: child.id, name: child.name })),
       canEdit: levelAtLeast(folder.access, 'edit'), canManage,
+      panels: await deps.extensions.renderPanels(ctx, 'folder.page', { folder: { id: folder.id, name: folder.name, access: folder.access } }),
       share: canManage ? await sharePanel(ctx, deps.shares, { type: 'folder', id: folder.id, back: `/t/${tenant.slug}/folders/${folder.id}` }) : null,
       values: { newName: folder.name, ...extra.values }, errors: extra.errors ?? {},
       breadcrumbs: [{ href: `/t/${tenant.slug}`, label: tenant.name }, ...breadcrumbs.map((crumb) => ({ href: `/t/${tenant.slug}/folders/${crumb.id}`, label: crumb.name }))],

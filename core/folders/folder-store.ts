@@ -109,6 +109,19 @@ export class FolderStore {
     return rows.map(toFolder);
   }
 
+  /** The ids of these folders and of every folder under them (what a grant on them reaches), at most `limit`. */
+  async subtreeIds(tenantId: string, ids: readonly string[], limit = 10_000): Promise<string[]> {
+    const roots = await this.findMany(tenantId, ids);
+    if (roots.length === 0) return [];
+    const bind: unknown[] = [tenantId];
+    const prefixes = roots.map((folder) => {
+      const path = pathOf(folder.pathIds);
+      return `SUBSTR(path, 1, $${bind.push(path.length)}) = $${bind.push(path)}`;
+    });
+    const rows = await this.#db.sequelize.query<{ id: string }>(`SELECT id FROM kirjuri_folders WHERE tenant_id = $1 AND (${prefixes.join(' OR ')}) LIMIT $${bind.push(limit)}`, { bind, type: QueryTypes.SELECT });
+    return rows.map((row) => row.id);
+  }
+
   /** How many subfolders a folder has. */
   async countChildren(tenantId: string, id: string, transaction: Transaction): Promise<number> {
     const [row] = await this.#db.sequelize.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM kirjuri_folders WHERE tenant_id = $1 AND parent_key = $2', { bind: [tenantId, id], type: QueryTypes.SELECT, transaction });

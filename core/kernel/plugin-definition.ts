@@ -10,6 +10,7 @@ import type { ServiceMap, ServiceName } from './service-map.ts';
 import type { Database } from '../db/open-database.ts';
 import type { KirjuriConfig } from '../config/config-schema.ts';
 import type { ObjectTypeDefinition } from '../access/object-access.ts';
+import type { NavEntry, PagePanel, PanelSlot } from '../web/page-extensions.ts';
 
 /** What a plugin may ask for; an administrator sees these before enabling a third-party plugin. */
 export const pluginPermissions = ['routes', 'views', 'database', 'jobs', 'cli', 'objects', 'files', 'network'] as const;
@@ -39,6 +40,16 @@ export interface PluginRegistrar<C = unknown> {
   route<B, Q, P>(route: RouteDeclaration<B, Q, P, PluginRuntime<C>>): void;
   /** Handlebars views under `dir`, rendered as `<plugin>/<view>`. */
   views(dir: string): void;
+  /**
+   * Browser files (scripts, styles, images) under `dir`, served with every theme's assets as
+   * `plugins/<plugin>/<path>`: a view links them with `{{assetUrl "plugins/<plugin>/js/x.js"}}`, and a
+   * theme may override one by shipping `assets/plugins/<plugin>/<path>`.
+   */
+  assets(dir: string): void;
+  /** A panel on one of core's pages (`tenant.home`, `folder.page`). */
+  panel<S extends PanelSlot>(slot: S, panel: PagePanel<S>): void;
+  /** An entry of each tenant's main navigation. */
+  navEntry(entry: NavEntry): void;
   /** Migration files `YYYYMMDD-NN-name.ts` in `dir`, recorded under this plugin's name. */
   migrations(dir: string): void;
   service<K extends ServiceName>(name: K, factory: ServiceFactory<ServiceMap[K]>): void;

@@ -8,6 +8,7 @@ import type { JobDeclaration } from './job-declaration.ts';
 import type { OwnedRoute, ValidatedInput } from './route-declaration.ts';
 import type { Context } from 'koa';
 import type { ServiceRegistry } from './service-registry.ts';
+import type { PageExtensions } from '../web/page-extensions.ts';
 
 /** A plugin after `register`: its definition, validated config and everything it declared. */
 export interface RegisteredPlugin {
@@ -23,6 +24,9 @@ export interface RegisteredPlugin {
 export interface PluginDeclarations {
   routes: OwnedRoute[];
   viewDirs: Array<{ namespace: string; dir: string }>;
+  assetDirs: Array<{ namespace: string; dir: string }>;
+  /** Panels and navigation entries for core's pages. */
+  pages: PageExtensions;
   migrationSets: Array<{ owner: string; dir: string }>;
   jobs: Array<JobDeclaration & { owner: string }>;
   objectTypes: Map<string, ObjectTypeDefinition & { owner: string }>;
@@ -80,6 +84,18 @@ export function registerPlugins(
       views(viewDir) {
         require('views', 'adds views');
         declarations.viewDirs.push({ namespace: name, dir: inside(viewDir) });
+      },
+      assets(assetDir) {
+        require('views', 'adds browser assets');
+        declarations.assetDirs.push({ namespace: name, dir: inside(assetDir) });
+      },
+      panel(slot, panel) {
+        require('views', `adds a panel to ${slot}`);
+        declarations.pages.addPanel(name, slot, panel);
+      },
+      navEntry(entry) {
+        require('views', `adds the navigation entry "${entry.label}"`);
+        declarations.pages.addNavEntry(name, entry);
       },
       migrations(migrationDir) {
         require('database', 'adds migrations');

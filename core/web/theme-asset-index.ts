@@ -20,13 +20,29 @@ export interface ThemeAsset {
 const keepInMemoryBelow = 512 * 1024;
 
 /** Reads and hashes every file under `<themeDir>/assets` once, at boot. */
-export async function indexAssetDirectory(themeDir: string): Promise<Map<string, ThemeAsset>> {
-  const root = join(themeDir, 'assets');
+export function indexAssetDirectory(themeDir: string): Promise<Map<string, ThemeAsset>> {
+  return indexAssetFiles(join(themeDir, 'assets'), '');
+}
+
+/**
+ * Reads and hashes a plugin's browser files (its `assets(dir)`) as the assets `plugins/<plugin>/<path>`:
+ * every theme serves them beneath its own, so a theme can override one by shipping the same path.
+ */
+export async function indexPluginAssets(pluginAssetDirs: ReadonlyArray<{ namespace: string; dir: string }>): Promise<Map<string, ThemeAsset>> {
   const assets = new Map<string, ThemeAsset>();
-  for (const path of await listThemeFiles(root)) {
-    const file = join(root, ...path.split('/'));
+  for (const { namespace, dir } of pluginAssetDirs) {
+    for (const [path, asset] of await indexAssetFiles(dir, `plugins/${namespace}/`)) assets.set(path, asset);
+  }
+  return assets;
+}
+
+async function indexAssetFiles(root: string, prefix: string): Promise<Map<string, ThemeAsset>> {
+  const assets = new Map<string, ThemeAsset>();
+  for (const relative of await listThemeFiles(root)) {
+    const file = join(root, ...relative.split('/'));
     const content = await readFile(file);
     const hash = createHash('sha256').update(content).digest('base64url').slice(0, 27);
+    const path = prefix + relative;
     assets.set(path, {
       path,
       file,

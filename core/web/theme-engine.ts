@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { AppError } from '../http/app-error.ts';
 import { buildTheme, describeTheme, type BuiltTheme, type ThemeInfo } from './build-theme.ts';
 import { compilePluginViews, type ViewDirectory } from './plugin-views.ts';
-import { indexAssetDirectory, overlayThemeAssets, type ThemeAsset } from './theme-asset-index.ts';
+import { indexAssetDirectory, indexPluginAssets, overlayThemeAssets, type ThemeAsset } from './theme-asset-index.ts';
 import { baseThemeName, discoverThemes, themeChain } from './theme-discovery.ts';
 import { ThemeLoadError } from './theme-error.ts';
 import { loadThemeHelpers } from './theme-helpers.ts';
@@ -18,6 +18,8 @@ export interface ThemeEngineOptions {
   kirjuriVersion: string;
   /** The plugins' view folders, as their register() declared them. */
   viewDirs?: readonly ViewDirectory[];
+  /** The plugins' browser files, served by every theme as `plugins/<plugin>/<path>`. */
+  assetDirs?: ReadonlyArray<{ namespace: string; dir: string }>;
 }
 
 /** Per-request values every template sees as @-variables (`{{@cspNonce}}`, `{{@user.name}}`). */
@@ -34,6 +36,9 @@ export interface RenderLocals {
   /** Main navigation entries; `current` marks the page being shown. */
   nav?: readonly { href: string; label: string; current?: boolean }[];
   flash?: readonly { kind: 'success' | 'info' | 'warning' | 'error'; message: string }[];
+  /** Extra stylesheets and scripts of this page, as asset paths (`plugins/records/css/records.css`): the layout links them after its own. */
+  styles?: readonly string[];
+  scripts?: readonly string[];
 }
 
 /** What to render: a view, optionally inside a layout, with the theme of the tenant or the default. */
@@ -152,11 +157,12 @@ export async function loadThemeEngine(options: ThemeEngineOptions): Promise<Them
     assetLayers.set(name, await indexAssetDirectory(dir));
   }
   const pluginViews = await compilePluginViews(options.viewDirs ?? []);
+  const pluginAssets = await indexPluginAssets(options.assetDirs ?? []);
   const themes = new Map<string, BuiltTheme>();
   for (const [name, { manifest }] of discovered) {
     const chain = themeChain(name, discovered).map((link) => sources.get(link) as ThemeSource);
     const baseFirst = [...chain].reverse();
-    const { assets, assetVersion } = overlayThemeAssets(manifest.version, baseFirst.map((source) => assetLayers.get(source.manifest.name) as ReadonlyMap<string, ThemeAsset>));
+    const { assets, assetVersion } = overlayThemeAssets(manifest.version, [pluginAssets, ...baseFirst.map((source) => assetLayers.get(source.manifest.name) as ReadonlyMap<string, ThemeAsset>)]);
     themes.set(name, buildTheme(describeTheme(chain, assetVersion), chain, pluginViews, assets));
   }
   return new ThemeEngine(options.defaultTheme, themes);

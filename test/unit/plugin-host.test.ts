@@ -13,13 +13,14 @@ import { PluginLoadError } from '../../core/kernel/plugin-load-error.ts';
 import { HookBus } from '../../core/kernel/hook-bus.ts';
 import { ServiceRegistry } from '../../core/kernel/service-registry.ts';
 import { publicAccess } from '../../core/kernel/route-declaration.ts';
+import { PageExtensions } from '../../core/web/page-extensions.ts';
 
 const plugin = (definition: Partial<PluginDefinition> & { name: string }): DiscoveredPlugin => ({
   definition: definePlugin({ version: '1.0.0', ...definition }),
   dir: `/plugins/${definition.name}`,
 });
 const recordType = { label: 'record', locate: async () => null };
-const emptyDeclarations = (): PluginDeclarations => ({ routes: [], viewDirs: [], migrationSets: [], jobs: [], objectTypes: new Map(), cliDefiners: [] });
+const emptyDeclarations = (): PluginDeclarations => ({ routes: [], viewDirs: [], assetDirs: [], pages: new PageExtensions(), migrationSets: [], jobs: [], objectTypes: new Map(), cliDefiners: [] });
 const register = (plugins: DiscoveredPlugin[], pluginConfig: Record<string, unknown> = {}) => {
   const declarations = emptyDeclarations();
   const services = new ServiceRegistry();

@@ -91,7 +91,8 @@ describe('loadLibraryTemplate()', () => {
     expect(entry.get('weather')?.type).to.equal('choice');
     expect(entry.get('temperature')).to.include({ type: 'number', unit: '°C' });
     expect(entry.get('workers_on_site')?.type).to.equal('number');
-    expect(entry.get('work_done')?.type).to.equal('longtext');
+    // The entry's own text says what was done that day.
+    expect(entry.has('work_done')).to.equal(false);
     expect(entry.get('deliveries')?.type).to.equal('longtext');
     expect(entry.get('disruptions')?.type).to.equal('longtext');
     expect(entry.get('photos')?.type).to.equal('photo');

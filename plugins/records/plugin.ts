@@ -1,0 +1,33 @@
+// The records plugin: templates in fixed formats (forms, journals, measurements), records made from them
+// in the tenant's folders, with revisions, journal entries, signatures and folder structure templates.
+import { definePlugin } from '../../core/plugin-api.ts';
+import { recordPages } from './pages/record-pages.ts';
+import { templatePages } from './pages/template-pages.ts';
+import { recordRoutes } from './routes/record-routes.ts';
+import { structureRoutes } from './routes/structure-routes.ts';
+import { templateRoutes } from './routes/template-routes.ts';
+import { recordObjectType } from './services/record-object-type.ts';
+import { RecordsApi } from './services/records-api.ts';
+import { recordHookNames } from './services/records-hooks.ts';
+
+export default definePlugin({
+  name: 'records',
+  version: '1.0.0',
+  description: 'Templates, records, journals and measurements, organised in folders.',
+  requires: { kirjuri: '^0.1' },
+  permissions: ['routes', 'views', 'database', 'objects'],
+  objectTypes: ['record'],
+  register(api) {
+    const records = new RecordsApi();
+    api.service('records.api', () => records);
+    api.migrations('migrations');
+    api.views('views');
+    api.assets('assets');
+    for (const hook of recordHookNames) api.declareHook(hook);
+    api.objectType('record', recordObjectType(records));
+    for (const route of [...templateRoutes(), ...recordRoutes(), ...structureRoutes(), ...recordPages(), ...templatePages()]) api.route(route);
+  },
+  bootstrap(runtime) {
+    runtime.services.get('records.api').start(runtime);
+  },
+});

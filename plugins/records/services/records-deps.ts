@@ -1,0 +1,19 @@
+import type { Database, FolderService, HookBus, ShareService } from '../../../core/plugin-api.ts';
+import type { JournalStore } from './journal-store.ts';
+import type { RecordStore } from './record-store.ts';
+import type { SignatureStore } from './signature-store.ts';
+import type { StructureStore } from './structure-store.ts';
+import type { TemplateStore } from './template-store.ts';
+
+/** What the records plugin's operations work with, built once at bootstrap and handed to each explicitly. */
+export interface RecordsDeps {
+  db: Database;
+  templates: TemplateStore;
+  records: RecordStore;
+  journal: JournalStore;
+  signatures: SignatureStore;
+  structures: StructureStore;
+  folders: FolderService;
+  shares: ShareService;
+  hooks: Pick<HookBus, 'emit'>;
+}
