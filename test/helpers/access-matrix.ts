@@ -35,7 +35,8 @@ export interface MatrixRoute {
   action: MatrixAction;
   /** The status when allowed (for a delete of a non-empty object, what proves the check passed, e.g. 409). */
   allowed: number;
-  call(world: AccessWorld, actor: ActorName, objectId: string, n: number): request.Test;
+  /** The request (a promise when it needs setting up first, e.g. a fresh copy of the object to delete). */
+  call(world: AccessWorld, actor: ActorName, objectId: string, n: number): request.Test | Promise<request.Response>;
 }
 
 /** An object type in the matrix: how it makes one object of each kind, and its routes. */

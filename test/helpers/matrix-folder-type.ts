@@ -32,6 +32,3 @@ export const matrixFolderType: MatrixObjectType = {
     { name: 'GET /api/v1/t/{t}/shares?objectType=folder&objectId={id}', action: 'manage', allowed: 200, call: (w, a, id) => w.as(a, 'get', `/api/v1/t/${w.tenant}/shares?objectType=folder&objectId=${id}`) },
   ],
 };
-
-/** Every object type in the matrix; later object types (records, files) add theirs here. */
-export const matrixObjectTypes: MatrixObjectType[] = [matrixFolderType];

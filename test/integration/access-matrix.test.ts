@@ -3,9 +3,10 @@ import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
 import { acceptAsGuest, actorNames, buildAccessWorld, inviteOutsider, type AccessWorld } from '../helpers/access-world.ts';
 import { expectedStatus, objectKinds, type ObjectKind, type SharedFixtures } from '../helpers/access-matrix.ts';
-import { matrixObjectTypes } from '../helpers/matrix-folder-type.ts';
+import { matrixObjectTypes } from '../helpers/matrix-object-types.ts';
 
 forEachDatabase('the access matrix: every object route x role x object', (kind) => {
+  const types = matrixObjectTypes();
   let app: TestApp;
   let world: AccessWorld;
   const ids = new Map<string, Record<ObjectKind, string>>();
@@ -27,11 +28,11 @@ forEachDatabase('the access matrix: every object route x role x object', (kind) 
         else await world.as('guest', 'post', `/api/v1/invites/${token}`).send({}).expect(201);
       },
     };
-    for (const type of matrixObjectTypes) ids.set(type.type, await type.arrange(world, fixtures));
+    for (const type of types) ids.set(type.type, await type.arrange(world, fixtures));
   });
   after(async () => app?.close());
 
-  for (const type of matrixObjectTypes) {
+  for (const type of types) {
     for (const route of type.routes) {
       it(`${route.name}: ${actorNames.join(', ')} on own, granted, shared, unshared and foreign ${type.type}s`, async () => {
         const failures: string[] = [];
