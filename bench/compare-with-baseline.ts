@@ -8,9 +8,9 @@ export type LoadRun = (durationSeconds: number) => Promise<LoadResult>;
 /**
  * Measures a candidate and its baseline in the same run: a 2 s warm-up each, then `rounds` rounds that
  * alternate which goes first (so drift of the machine affects both alike). Any failed request makes the
- * measurement invalid. Returns the markdown table rows and the median of the per-round ratios.
+ * measurement invalid. Returns the markdown table rows, the median of the per-round ratios and the candidate's median req/s.
  */
-export async function compareWithBaseline(settings: BenchSettings, candidate: { label: string; load: LoadRun }, baseline: { label: string; load: LoadRun }): Promise<{ rows: string[]; ratio: number }> {
+export async function compareWithBaseline(settings: BenchSettings, candidate: { label: string; load: LoadRun }, baseline: { label: string; load: LoadRun }): Promise<{ rows: string[]; ratio: number; candidate: number }> {
   const runs = new Map<LoadRun, LoadResult[]>([[candidate.load, []], [baseline.load, []]]);
   await candidate.load(2);
   await baseline.load(2);
@@ -28,5 +28,6 @@ export async function compareWithBaseline(settings: BenchSettings, candidate: { 
   return {
     rows: ['| server | req/s | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |', row(candidate.label, candidateRuns), row(baseline.label, baselineRuns)],
     ratio: median(candidateRuns.map((run, i) => run.requestsPerSecond / baselineRuns[i]!.requestsPerSecond)),
+    candidate: median(candidateRuns.map((run) => run.requestsPerSecond)),
   };
 }

@@ -8,8 +8,10 @@ import { meScenario } from './scenarios/me-scenario.ts';
 import { loginScenario } from './scenarios/login-scenario.ts';
 import { objectViewScenario } from './scenarios/object-view-scenario.ts';
 import { auditVerifyScenario } from './scenarios/audit-verify-scenario.ts';
+import { recordsCreateScenario } from './scenarios/records-create-scenario.ts';
+import { recordsListScenario } from './scenarios/records-list-scenario.ts';
 
-const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario];
+const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario, recordsCreateScenario, recordsListScenario];
 
 function positiveInteger(value: string): number {
   const n = Number(value);

@@ -4,16 +4,9 @@ import { measureLoad } from '../measure-load.ts';
 import { startBareKoa } from '../servers/server-process.ts';
 import { signIn, startSignedInKirjuri } from '../servers/signed-in-kirjuri.ts';
 import { rounded } from '../statistics.ts';
+import { sendJson as send } from '../servers/send-json.ts';
 
 const member = Object.freeze({ email: 'bench-member@example.com', password: 'member passphrase for the bench', name: 'Bench Member' });
-
-/** Sends a JSON request as a signed-in browser would (session cookie and CSRF token); fails loudly on an unexpected status. */
-async function send(url: string, cookie: string, method: 'POST', body: unknown, expected: number): Promise<Record<string, unknown>> {
-  const csrf = ((await (await fetch(`${new URL(url).origin}/api/v1/auth/csrf`, { headers: { Cookie: cookie } })).json()) as { token: string }).token;
-  const response = await fetch(url, { method, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (response.status !== expected) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
 /**
  * A member viewing a folder shared with them (session cookie; tenant, membership, share, folder and

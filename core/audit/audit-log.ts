@@ -1,4 +1,4 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../kernel/create-logger.ts';
 import { chainAfter, entryOf, genesisHash, type AuditRow } from './audit-chain.ts';
@@ -38,6 +38,8 @@ export class AuditLog implements AuditRecorder {
   readonly #flushMs: number;
   readonly #batchSize: number;
   #queue: Entry[] = [];
+  /** The last committed head of each chain this process appended to (SQLite only). */
+  readonly #heads = new Map<string, { seq: number; hash: string }>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
@@ -92,24 +94,36 @@ export class AuditLog implements AuditRecorder {
       else byChain.set(entry.chainId, [entry]);
     }
     for (const [chainId, chainEntries] of byChain) {
-      const head = await this.#lockHead(chainId, transaction);
-      const { rows, head: next } = chainAfter(head, chainEntries);
+      // On SQLite (one node, one writer) the last committed head is remembered, saving a read per change;
+      // the head update only applies where the row still holds it, so a head another process moved (a CLI
+      // command writing its own entry) is noticed, read and chained after instead.
+      const remembered = this.#db.dialect === 'sqlite' ? this.#heads.get(chainId) : undefined;
+      let placed = remembered ? chainAfter(remembered, chainEntries) : null;
+      const moved = placed && remembered
+        ? await this.#db.execute('UPDATE kirjuri_audit_heads SET seq = $1, hash = $2 WHERE chain_id = $3 AND seq = $4 AND hash = $5', [placed.head.seq, placed.head.hash, chainId, remembered.seq, remembered.hash], transaction)
+        : 0;
+      if (!placed || moved === 0) {
+        placed = chainAfter(await this.#lockHead(chainId, transaction), chainEntries);
+        await this.#db.execute('UPDATE kirjuri_audit_heads SET seq = $1, hash = $2 WHERE chain_id = $3', [placed.head.seq, placed.head.hash, chainId], transaction);
+      }
+      const { rows, head: next } = placed;
       for (let start = 0; start < rows.length; start += rowsPerInsert) {
         const slice = rows.slice(start, start + rowsPerInsert);
         const marks = slice.map((_, r) => `(${Array.from({ length: columnCount }, (__, c) => `$${r * columnCount + c + 1}`).join(', ')})`).join(', ');
-        await this.#db.sequelize.query(`INSERT INTO kirjuri_audit_entries (${columns}) VALUES ${marks}`, { bind: slice.flatMap(valuesOf), type: QueryTypes.INSERT, transaction });
+        await this.#db.execute(`INSERT INTO kirjuri_audit_entries (${columns}) VALUES ${marks}`, slice.flatMap(valuesOf), transaction);
       }
-      await this.#db.sequelize.query('UPDATE kirjuri_audit_heads SET seq = $1, hash = $2 WHERE chain_id = $3', { bind: [next.seq, next.hash, chainId], type: QueryTypes.UPDATE, transaction });
+      // Remembered only once committed: a rolled-back change leaves the head where it was.
+      if (this.#db.dialect === 'sqlite') transaction.afterCommit(() => { this.#heads.set(chainId, next); });
     }
   }
 
   /** A chain's head, made at the genesis when the chain is new, and locked for this transaction on PostgreSQL. */
   async #lockHead(chainId: string, transaction: Transaction): Promise<{ seq: number; hash: string }> {
     const select = `SELECT seq, hash FROM kirjuri_audit_heads WHERE chain_id = $1${this.#db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`;
-    let [head] = await this.#db.sequelize.query<{ seq: unknown; hash: string }>(select, { bind: [chainId], type: QueryTypes.SELECT, transaction });
+    let [head] = await this.#db.selectIn<{ seq: unknown; hash: string }>(select, [chainId], transaction);
     if (!head) {
-      await this.#db.sequelize.query('INSERT INTO kirjuri_audit_heads (chain_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING', { bind: [chainId, genesisHash], type: QueryTypes.INSERT, transaction });
-      [head] = await this.#db.sequelize.query<{ seq: unknown; hash: string }>(select, { bind: [chainId], type: QueryTypes.SELECT, transaction });
+      await this.#db.execute('INSERT INTO kirjuri_audit_heads (chain_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING', [chainId, genesisHash], transaction);
+      [head] = await this.#db.selectIn<{ seq: unknown; hash: string }>(select, [chainId], transaction);
     }
     return { seq: Number(head!.seq), hash: head!.hash };
   }

@@ -17,6 +17,14 @@ export interface Database {
    * on PostgreSQL an ordinary query.
    */
   selectRows<T extends object>(sql: string, bind: readonly unknown[]): Promise<T[]>;
+  /**
+   * A write inside a transaction, for hot paths (a record, its revision, its audit entry): `$1, $2, ...`
+   * parameters; resolves to the number of rows changed. On SQLite a cached prepared statement on the
+   * writer; on PostgreSQL an ordinary query. Its errors are the driver's, not Sequelize's classes.
+   */
+  execute(sql: string, bind: readonly unknown[], transaction: Transaction): Promise<number>;
+  /** A SELECT inside a transaction (it sees that transaction's writes), cached like execute(). */
+  selectIn<T extends object>(sql: string, bind: readonly unknown[], transaction: Transaction): Promise<T[]>;
   /** One write transaction: IMMEDIATE and serialised (FIFO) on SQLite, a normal pooled transaction on PostgreSQL. */
   transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
   /** Closes every connection. */
@@ -70,6 +78,8 @@ async function openSqlite(options: OpenDatabaseOptions): Promise<Database> {
     sequelize,
     dialect: 'sqlite',
     selectRows: (sql, bind) => strategy.selectRows(sql, bind),
+    execute: (sql, bind, transaction) => strategy.execute(transaction as unknown as { connection?: unknown }, sql, bind),
+    selectIn: (sql, bind, transaction) => strategy.selectInTransaction(transaction as unknown as { connection?: unknown }, sql, bind),
     transaction(work) {
       if (scope.isOpen) return Promise.reject(nestedTransactionError());
       return sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (t) => scope.run(() => work(t)));
@@ -102,6 +112,11 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     sequelize,
     dialect: 'postgres',
     selectRows: (sql, bind) => sequelize.query(sql, { bind: [...bind], type: QueryTypes.SELECT }),
+    async execute(sql, bind, transaction) {
+      const [, affected] = await sequelize.query(sql, { bind: [...bind], type: QueryTypes.RAW, transaction }) as [unknown, { rowCount?: number } | number];
+      return typeof affected === 'number' ? affected : (affected?.rowCount ?? 0);
+    },
+    selectIn: (sql, bind, transaction) => sequelize.query(sql, { bind: [...bind], type: QueryTypes.SELECT, transaction }),
     transaction(work) {
       if (scope.isOpen) return Promise.reject(nestedTransactionError());
       return sequelize.transaction((t) => scope.run(() => work(t)));

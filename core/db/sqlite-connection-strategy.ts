@@ -108,6 +108,8 @@ export class SqliteConnectionStrategy {
   readonly #lock = new FifoLock();
   /** One statement cache per read-only connection; the first connection also serves Sequelize's reads. */
   readonly #readStatements: SqliteStatementCache[];
+  /** Statements of the hot writes, prepared once on the writer (db.execute inside a transaction). */
+  readonly #writeStatements: SqliteStatementCache;
   readonly #hotReaders: SqliteConnection[];
   /** Whether the writer is handed out now; guards against releasing the lock twice. */
   #writerOut = false;
@@ -118,6 +120,7 @@ export class SqliteConnectionStrategy {
   constructor(writer: SqliteConnection, readers: SqliteConnection[], scope: TransactionScope, log: Logger, writerWaitTimeoutMs: number) {
     this.#writerWaitTimeoutMs = writerWaitTimeoutMs;
     this.#readStatements = readers.map((connection) => new SqliteStatementCache(connection));
+    this.#writeStatements = new SqliteStatementCache(writer);
     this.#writer = writer;
     this.#reader = readers[0]!;
     this.#hotReaders = readers.slice(1);
@@ -148,6 +151,24 @@ export class SqliteConnectionStrategy {
     let least = this.#readStatements[0]!;
     for (const cache of this.#readStatements) if (cache.inFlight < least.inFlight) least = cache;
     return least.all<T>(sql, bind);
+  }
+
+  /**
+   * Runs a write with a cached prepared statement on the writer, inside a transaction that holds it
+   * (Sequelize would prepare the statement anew each time: DESIGN.md "Known pitfalls"). Errors are
+   * node-sqlite3's own, not Sequelize's: callers that map constraint errors use sequelize.query.
+   */
+  execute(transaction: { connection?: unknown }, sql: string, bind: readonly unknown[]): Promise<number> {
+    if (this.#closing) return Promise.reject(closedError());
+    if (transaction.connection !== this.#writer || !this.#writerOut) return Promise.reject(new Error('db.execute() needs the transaction of a running db.transaction() callback.'));
+    return this.#writeStatements.run(sql, bind);
+  }
+
+  /** A SELECT inside a transaction (it sees the transaction's own writes), with a cached statement on the writer. */
+  selectInTransaction<T>(transaction: { connection?: unknown }, sql: string, bind: readonly unknown[]): Promise<T[]> {
+    if (this.#closing) return Promise.reject(closedError());
+    if (transaction.connection !== this.#writer || !this.#writerOut) return Promise.reject(new Error('db.selectIn() needs the transaction of a running db.transaction() callback.'));
+    return this.#writeStatements.all<T>(sql, bind);
   }
 
   /** Replaces ConnectionManager#releaseConnection: the reader and writer stay open; the writer's lock passes on. */
@@ -182,7 +203,7 @@ export class SqliteConnectionStrategy {
     this.#closing = (async () => {
       // Taking the lock (and never giving it back) lets the writers queued before close() finish first.
       await this.#lock.acquire();
-      await Promise.all(this.#readStatements.map((cache) => cache.finalizeAll()));
+      await Promise.all([...this.#readStatements, this.#writeStatements].map((cache) => cache.finalizeAll()));
       await Promise.all([closeConnection(this.#writer), closeConnection(this.#reader), ...this.#hotReaders.map(closeConnection)]);
     })();
     return this.#closing;

@@ -5,7 +5,8 @@ import type { Database as SqliteConnection, Statement } from 'sqlite3';
 const maxStatements = 2000;
 
 /**
- * Prepared statements kept per SQL text on one SQLite connection (the reader). Preparing costs more
+ * Prepared statements kept per SQL text on one SQLite connection (the readers, and the writer for the
+ * hot writes inside transactions). Preparing costs more
  * than running a small indexed SELECT, and Sequelize prepares on every call (DESIGN.md "Known
  * pitfalls": reads by id ~1,700/s through the Model API, ~6,300/s with cached statements).
  */
@@ -25,7 +26,23 @@ export class SqliteStatementCache {
   }
 
   /** Runs a SELECT with `$1, $2, ...` parameters and returns its rows. */
-  async all<T>(sql: string, bind: readonly unknown[]): Promise<T[]> {
+  all<T>(sql: string, bind: readonly unknown[]): Promise<T[]> {
+    return this.#use(sql, bind, (statement, parameters) => new Promise<T[]>((resolve, reject) => {
+      statement.all<T>(parameters, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows)));
+    }));
+  }
+
+  /** Runs a statement that changes rows (INSERT, UPDATE, DELETE) with `$1, $2, ...` parameters; returns how many rows it changed. */
+  run(sql: string, bind: readonly unknown[]): Promise<number> {
+    return this.#use(sql, bind, (statement, parameters) => new Promise<number>((resolve, reject) => {
+      statement.run(parameters, function (this: { changes: number }, error: Error | null) {
+        if (error) reject(error);
+        else resolve(this.changes);
+      });
+    }));
+  }
+
+  async #use<R>(sql: string, bind: readonly unknown[], work: (statement: Statement, parameters: Record<string, unknown>) => Promise<R>): Promise<R> {
     const pooled = this.#idle(sql);
     pooled.busy += 1;
     this.#inFlight += 1;
@@ -33,9 +50,7 @@ export class SqliteStatementCache {
       const statement = await pooled.statement;
       const parameters: Record<string, unknown> = {};
       bind.forEach((value, i) => { parameters[`$${i + 1}`] = typeof value === 'boolean' ? Number(value) : value; });
-      return await new Promise<T[]>((resolve, reject) => {
-        statement.all<T>(parameters, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows)));
-      });
+      return await work(statement, parameters);
     } finally {
       pooled.busy -= 1;
       this.#inFlight -= 1;

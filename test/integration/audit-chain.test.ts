@@ -6,6 +6,8 @@ import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
 import type { AuditEvent } from '../../core/audit/audit-event.ts';
 import { retentionCutoff } from '../../core/audit/audit-retention.ts';
+import { AuditLog } from '../../core/audit/audit-log.ts';
+import { testLogger } from '../helpers/test-databases.ts';
 
 const event = (n: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
   tenantId: null, action: 'record.view', actorId: `user-${n % 3}`, actorEmail: `user${n % 3}@example.com`, objectType: 'record', objectId: `r${n}`,
@@ -53,6 +55,20 @@ forEachDatabase('the audit hash chain', (kind) => {
     }
     await sql("UPDATE kirjuri_audit_entries SET user_agent = $1 WHERE chain_id = 'instance' AND seq = 5", ['lone ? surrogate']);
     expect(await verify()).to.deep.include({ ok: false, firstBadSeq: 5, checked: 4 });
+  });
+
+  it('chains after entries another writer appended (a CLI command beside the server), and a rolled-back change does not move the head', async () => {
+    await write(3);
+    // A second audit log on the same database stands for another process: its entries move the head under the first one's feet.
+    const other = new AuditLog({ db: app.kirjuri.db, log: testLogger(), flushMs: 50, batchSize: 10 });
+    for (let n = 4; n <= 5; n += 1) await app.kirjuri.db.transaction((t) => other.record(event(n), t));
+    await write(2);
+    await app.kirjuri.db.transaction(async (t) => {
+      await app.kirjuri.audit.log.record(event(99), t);
+      throw new Error('the change failed');
+    }).catch(() => undefined);
+    await write(1);
+    expect(await verify()).to.deep.include({ ok: true, checked: 8 });
   });
 
   it('names a deleted middle row, two swapped rows and rows cut from the end', async () => {
