@@ -2,11 +2,10 @@ import type { BenchScenario } from '../bench-scenario.ts';
 import { compareWithBaseline } from '../compare-with-baseline.ts';
 import { measureLoad } from '../measure-load.ts';
 import { startBareKoa } from '../servers/server-process.ts';
-import { signIn, startSignedInKirjuri } from '../servers/signed-in-kirjuri.ts';
+import { startSignedInKirjuri } from '../servers/signed-in-kirjuri.ts';
+import { memberSharing } from '../servers/bench-member.ts';
 import { rounded } from '../statistics.ts';
 import { sendJson as send } from '../servers/send-json.ts';
-
-const member = Object.freeze({ email: 'bench-member@example.com', password: 'member passphrase for the bench', name: 'Bench Member' });
 
 /**
  * A member viewing a folder shared with them (session cookie; tenant, membership, share, folder and
@@ -20,11 +19,9 @@ export const objectViewScenario: BenchScenario = {
     const baseline = await startBareKoa();
     try {
       const api = `${kirjuri.url}/api/v1/t/bench`;
-      await send(`${api}/members`, adminCookie, 'POST', { ...member, role: 'member' }, 201);
       const site = await send(`${api}/folders`, adminCookie, 'POST', { name: 'Site' }, 201);
       const folder = await send(`${api}/folders`, adminCookie, 'POST', { name: 'Week 47', parentId: site.id }, 201);
-      await send(`${api}/shares`, adminCookie, 'POST', { objectType: 'folder', objectId: site.id, email: member.email, access: 'view' }, 201);
-      const cookie = await signIn(kirjuri.url, { email: member.email, password: member.password });
+      const cookie = await memberSharing(kirjuri.url, adminCookie, site.id, 'view');
       const url = `${api}/folders/${String(folder.id)}`;
       const check = await fetch(url, { headers: { Cookie: cookie } });
       if (check.status !== 200) throw new Error(`The member could not view the folder: ${check.status} ${await check.text()}`);

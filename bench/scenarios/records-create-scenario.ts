@@ -3,10 +3,9 @@ import { compareWithBaseline } from '../compare-with-baseline.ts';
 import { measureLoad } from '../measure-load.ts';
 import { csrfTokenOf, sendJson as send } from '../servers/send-json.ts';
 import { startBareKoa } from '../servers/server-process.ts';
-import { signIn, startSignedInKirjuri } from '../servers/signed-in-kirjuri.ts';
+import { startSignedInKirjuri } from '../servers/signed-in-kirjuri.ts';
+import { memberSharing } from '../servers/bench-member.ts';
 import { rounded } from '../statistics.ts';
-
-const member = Object.freeze({ email: 'bench-member@example.com', password: 'member passphrase for the bench', name: 'Bench Member' });
 
 /** A 15-field inspection form: the issue's benchmark template. */
 export const fifteenFieldTemplate = {
@@ -49,11 +48,9 @@ export const recordsCreateScenario: BenchScenario = {
     const baseline = await startBareKoa();
     try {
       const api = `${kirjuri.url}/api/v1/t/bench`;
-      await send(`${api}/members`, adminCookie, 'POST', { ...member, role: 'member' }, 201);
       const folder = await send(`${api}/folders`, adminCookie, 'POST', { name: 'Inspections' }, 201);
-      await send(`${api}/shares`, adminCookie, 'POST', { objectType: 'folder', objectId: folder.id, email: member.email, access: 'edit' }, 201);
+      const cookie = await memberSharing(kirjuri.url, adminCookie, folder.id, 'edit');
       const template = await send(`${api}/templates`, adminCookie, 'POST', fifteenFieldTemplate, 201);
-      const cookie = await signIn(kirjuri.url, { email: member.email, password: member.password });
       const body = JSON.stringify({ templateId: template.id, folderId: folder.id, title: 'Weekly inspection', data: fifteenFieldData });
       const headers = { Cookie: cookie, 'X-CSRF-Token': await csrfTokenOf(kirjuri.url, cookie), 'Content-Type': 'application/json' };
       const check = await fetch(`${api}/records`, { method: 'POST', headers, body });

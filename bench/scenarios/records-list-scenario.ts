@@ -9,6 +9,7 @@ import { startServer } from '../../core/http/start-server.ts';
 import { newId } from '../../core/db/new-id.ts';
 import { sendJson as send } from '../servers/send-json.ts';
 import { benchAdmin, signIn } from '../servers/signed-in-kirjuri.ts';
+import { memberSharing } from '../servers/bench-member.ts';
 import { median, rounded } from '../statistics.ts';
 import { fifteenFieldData, fifteenFieldTemplate } from './records-create-scenario.ts';
 
@@ -16,7 +17,6 @@ const total = 1_000_000;
 const folderCount = 1000;
 const rowsPerInsert = 500;
 const setupToken = 'bench-setup-token-0123456789';
-const member = Object.freeze({ email: 'bench-member@example.com', password: 'member passphrase for the bench', name: 'Bench Member' });
 const columns = 'id, tenant_id, folder_id, template_id, template_version, title, status, data, search_text, score, revision, owner_id, created_at, updated_at, completed_at, completed_by';
 
 /** The 95th percentile of a list of numbers. */
@@ -58,12 +58,11 @@ export const recordsListScenario: BenchScenario = {
       if (setup.status !== 201) throw new Error(`Setup failed with ${setup.status}: ${await setup.text()}`);
       const adminCookie = await signIn(server.url);
       const api = `${server.url}/api/v1/t/bench`;
-      await send(`${api}/members`, adminCookie, 'POST', { ...member, role: 'member' }, 201);
       const template = await send(`${api}/templates`, adminCookie, 'POST', fifteenFieldTemplate, 201);
       const folders: string[] = [];
       for (let f = 0; f < folderCount; f += 1) folders.push(String((await send(`${api}/folders`, adminCookie, 'POST', { name: `Site ${f}` }, 201)).id));
       const target = folders[folderCount / 2]!;
-      await send(`${api}/shares`, adminCookie, 'POST', { objectType: 'folder', objectId: target, email: member.email, access: 'view' }, 201);
+      const memberCookie = await memberSharing(server.url, adminCookie, target, 'view');
       const [tenant] = await kirjuri.db.sequelize.query<{ id: string }>("SELECT id FROM kirjuri_tenants WHERE slug = 'bench'", { type: QueryTypes.SELECT });
       const [owner] = await kirjuri.db.sequelize.query<{ id: string }>('SELECT id FROM kirjuri_users WHERE email = $1', { bind: [benchAdmin.email], type: QueryTypes.SELECT });
       const data = JSON.stringify(fifteenFieldData);
@@ -85,7 +84,6 @@ export const recordsListScenario: BenchScenario = {
       }
       await kirjuri.db.sequelize.query('ANALYZE', { type: QueryTypes.RAW });
       const loadSeconds = (performance.now() - loadStarted) / 1000;
-      const memberCookie = await signIn(server.url, member);
       const url = `${api}/records?folderId=${target}&limit=50`;
       await timeRequests(url, adminCookie, 20, false);
       const lines = [`records-list: ${total.toLocaleString('en')} records in ${folderCount} folders (written in ${rounded(loadSeconds)} s), 50 per page, sequential requests over HTTP`, '| request | runs | p50 ms | p95 ms |', '| --- | ---: | ---: | ---: |'];
