@@ -112,14 +112,22 @@ forEachDatabase('the records API', (kind) => {
     expect(Date.parse(first.body.at)).to.be.closeTo(Date.now(), 60_000);
     const fix = await world.as('member', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'Correction: slab B, not A.', corrects: first.body.id }).expect(201);
     expect(fix.body).to.deep.include({ seq: 2, corrects: first.body.id });
+    const fixOfFix = await world.as('member', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'Correction of the correction: slab C.', corrects: fix.body.id }).expect(201);
+    expect(fixOfFix.body.seq).to.equal(3);
     await world.as('member', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'x', corrects: 'no-such-entry' }).expect(422);
     const missing = await world.as('member', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'No weather', data: { temperature: 'warm' } }).expect(422);
     expect(missing.body.error.details.fields).to.have.keys('data.weather', 'data.temperature');
     await world.as('viewer', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'A viewer writes' }).expect(403);
     const entries = await world.as('viewer', 'get', api(`/records/${journal.id}/entries`)).expect(200);
-    expect(entries.body.items.map((e: { seq: number }) => e.seq)).to.deep.equal([1, 2]);
+    expect(entries.body.items.map((e: { seq: number }) => e.seq)).to.deep.equal([1, 2, 3]);
+    const paged = await world.as('viewer', 'get', api(`/records/${journal.id}/entries?limit=2`)).expect(200);
+    const rest = await world.as('viewer', 'get', api(`/records/${journal.id}/entries?limit=2&cursor=${paged.body.nextCursor}`)).expect(200);
+    expect(rest.body).to.deep.include({ nextCursor: null });
+    expect(rest.body.items.map((e: { seq: number }) => e.seq)).to.deep.equal([3]);
     const form = (await world.as('member', 'post', api('/records')).send({ templateId, folderId, title: 'Not a diary', data: {}, draft: true }).expect(201)).body;
     expect((await world.as('member', 'post', api(`/records/${form.id}/entries`)).send({ text: 'x' }).expect(422)).body.error.code).to.equal('not_a_journal');
+    // A journal with a chain of corrections deletes whole.
+    await world.as('member', 'delete', api(`/records/${journal.id}`)).expect(204);
   });
 
   it('a measurement record scores in-order over observed items as a percentage', async () => {

@@ -110,8 +110,8 @@ export class RecordStore {
     for (const table of ['records_signatures', 'records_revisions']) {
       await this.#db.sequelize.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND record_id = $2`, { bind: [tenantId, id], type: QueryTypes.DELETE, transaction });
     }
-    // Corrections point at the entries they correct: remove them newest first.
-    await this.#db.sequelize.query('DELETE FROM records_entries WHERE tenant_id = $1 AND record_id = $2 AND corrects_id IS NOT NULL', { bind: [tenantId, id], type: QueryTypes.DELETE, transaction });
+    // Corrections point at the entries they correct (RESTRICT): untie them first, whatever order the rows go in.
+    await this.#db.sequelize.query('UPDATE records_entries SET corrects_id = NULL WHERE tenant_id = $1 AND record_id = $2', { bind: [tenantId, id], type: QueryTypes.UPDATE, transaction });
     await this.#db.sequelize.query('DELETE FROM records_entries WHERE tenant_id = $1 AND record_id = $2', { bind: [tenantId, id], type: QueryTypes.DELETE, transaction });
     await this.#db.sequelize.query('DELETE FROM records_records WHERE tenant_id = $1 AND id = $2', { bind: [tenantId, id], type: QueryTypes.DELETE, transaction });
   }
