@@ -16,6 +16,16 @@ describe('measurementScore()', () => {
     expect(measurementScore(fields, data)).to.deep.equal({ inOrder: 3, notInOrder: 2, notApplicable: 2, percent: 60 });
   });
 
+  it('measurementScore() leaves out items hidden by their condition, however they were answered before', () => {
+    const conditional: TemplateField[] = [
+      { key: 'scaffolds', type: 'checkbox', label: 'Scaffolds on site' },
+      { key: 'scaffold_ok', type: 'score', label: 'Scaffolds in order', showIf: { field: 'scaffolds', equals: true } },
+      score('tidy'),
+    ];
+    expect(measurementScore(conditional, { scaffolds: true, scaffold_ok: false, tidy: true })).to.deep.equal({ inOrder: 1, notInOrder: 1, notApplicable: 0, percent: 50 });
+    expect(measurementScore(conditional, { scaffolds: false, scaffold_ok: false, tidy: true })).to.deep.equal({ inOrder: 1, notInOrder: 0, notApplicable: 0, percent: 100 });
+  });
+
   it('measurementScore() rounds the percentage to one decimal', () => {
     expect(measurementScore(fields, { a: true, b: true, c: false }).percent).to.equal(66.7);
     expect(measurementScore(fields, { a: true, b: false, c: false }).percent).to.equal(33.3);

@@ -1,5 +1,6 @@
 // A measurement round's result (API.md, "Field types"): the share of observed items found in order,
 // the way the Finnish TR and MVR safety indices are computed.
+import { visibleFields } from './field-visibility.ts';
 import { isPlainObject, ownValue } from './plain-values.ts';
 import type { TemplateField } from './template-types.ts';
 
@@ -11,7 +12,10 @@ export interface MeasurementScore {
   percent: number | null;
 }
 
-/** Counts every score field of the data, those in group rows too; an unanswered item counts as nothing. */
+/**
+ * Counts every score field of the data that is shown, those in group rows too; an unanswered item, and
+ * one hidden by its condition (an old answer kept from before the condition changed), count as nothing.
+ */
 export function measurementScore(fields: readonly TemplateField[], data: Record<string, unknown>): MeasurementScore {
   const counts = { inOrder: 0, notInOrder: 0, notApplicable: 0 };
   countLevel(fields, data, counts);
@@ -22,7 +26,7 @@ export function measurementScore(fields: readonly TemplateField[], data: Record<
 }
 
 function countLevel(fields: readonly TemplateField[], data: Record<string, unknown>, counts: Omit<MeasurementScore, 'percent'>): void {
-  for (const field of fields) {
+  for (const field of visibleFields(fields, data)) {
     const value = ownValue(data, field.key);
     if (field.type === 'score') {
       if (value === true) counts.inOrder++;
