@@ -180,6 +180,61 @@ forEachDatabase('the template pages', (kind) => {
     expect(errorBeside(taken.text, 'name')).to.equal('is already used by another template');
   });
 
+  it('a folder structure is edited without JSON, refusing what would break it beside the box, and makes a project with its folders and draft records', async () => {
+    const templateId = await newTemplate('Weekly inspection');
+    const noFolder = await submit('manager', '/t/rakennus/structures', { name: 'Renovation', description: '', firstFolder: ' ' }).expect(422);
+    expect(errorBeside(noFolder.text, 'firstFolder')).to.equal('is required');
+    const made = await submit('manager', '/t/rakennus/structures', { name: 'Renovation', description: 'Flats.', firstFolder: 'Inspections' }).expect(303);
+    const base = (made.headers.location as string).split('?')[0]!;
+    expect(made.headers.location).to.equal(`${base}?open=0#folder-0`);
+    const tree = (path: string, form: Record<string, string>, status = 303): request.Test => submit('manager', `${base}/${path}`, form).expect(status);
+    await tree('folders/add', { at: '', name: 'Photos' });
+    expect((await tree('folders/add', { at: '0', was: 'Inspections', name: 'Week 1' })).headers.location).to.equal(`${base}?open=0.0#folder-0-0`);
+    const twice = await tree('folders/add', { at: '', name: 'PHOTOS' }, 422);
+    expect(errorBeside(twice.text, 'add-top-name')).to.contain('is used twice at this level');
+    expect(twice.text).to.contain('value="PHOTOS"');
+    await tree('folders/rename', { at: '1', was: 'Photos', name: 'Valokuvat' });
+    await tree('folders/rename', { at: '1', was: 'Photos', name: 'Again' }, 409);
+    await tree('records/add', { at: '0.0', was: 'Week 1', templateId, title: 'Scaffolds' });
+    await tree('records/add', { at: '0.0', was: 'Week 1', templateId, title: 'Fire safety' });
+    const untitled = await tree('records/add', { at: '0.0', was: 'Week 1', templateId, title: '' }, 422);
+    expect(errorBeside(untitled.text, 'folder-0-0-title')).to.equal('must not be empty');
+    const unknown = await tree('records/add', { at: '0.0', was: 'Week 1', templateId: 'no-such-template', title: 'X' }, 422);
+    expect(unknown.text).to.contain('which is not a template here');
+    await tree('records/remove', { at: '0.0', was: 'Week 1', index: '1', wasTitle: 'Scaffolds' }, 409);
+    await tree('records/remove', { at: '0.0', was: 'Week 1', index: '1', wasTitle: 'Fire safety' });
+    await tree('details', { name: 'Flat renovation', description: '' });
+    const stored = (await world.as('manager', 'get', api(`/structures/${base.split('/').at(-1)}`)).expect(200)).body;
+    expect(stored).to.deep.include({ name: 'Flat renovation', description: null });
+    expect(stored.folders).to.deep.equal([
+      { name: 'Inspections', records: [], folders: [{ name: 'Week 1', records: [{ templateId, title: 'Scaffolds' }], folders: [] }] },
+      { name: 'Valokuvat', records: [], folders: [] },
+    ]);
+    const editor = await page('manager', base).expect(200);
+    expect(editor.text).to.match(/<option value=""[^>]*>At the top level<\/option>/).and.to.contain(`<option value="${folderId}">In Työmaa</option>`);
+    expect(editor.text).to.contain('3 folders and 1 record');
+
+    const applied = await submit('manager', `${base}/apply`, { name: 'Kerrostalo A', parentId: folderId }).expect(303);
+    expect(applied.headers.location).to.match(/^\/t\/rakennus\/folders\/[0-9a-f-]{36}$/);
+    const project = await page('manager', applied.headers.location as string).expect(200);
+    expect(project.text).to.contain('Kerrostalo A').and.to.contain('Inspections').and.to.contain('Valokuvat');
+    const projectId = (applied.headers.location as string).split('/').at(-1)!;
+    const inspections = (await world.as('manager', 'get', api(`/folders?parentId=${projectId}`)).expect(200)).body.items.find((f: { name: string }) => f.name === 'Inspections');
+    const week = (await world.as('manager', 'get', api(`/folders?parentId=${inspections.id}`)).expect(200)).body.items[0];
+    const records = (await world.as('manager', 'get', api(`/records?folderId=${week.id}`)).expect(200)).body.items;
+    expect(records.map((r: { title: string; status: string }) => [r.title, r.status])).to.deep.equal([['Scaffolds', 'draft']]);
+    const again = await submit('manager', `${base}/apply`, { name: 'kerrostalo a', parentId: folderId }).expect(409);
+    expect(errorBeside(again.text, 'apply-name')).to.equal('is already used here');
+    expect(errorBeside((await submit('manager', `${base}/apply`, { name: '', parentId: '' }).expect(422)).text, 'apply-name')).to.equal('is required');
+
+    await tree('folders/remove', { at: '1', was: 'Valokuvat' });
+    const last = await tree('folders/remove', { at: '0', was: 'Inspections' }, 422);
+    expect(last.text).to.contain('The structure must list at least one folder');
+    expect((await tree('delete', {})).headers.location).to.equal('/t/rakennus/structures?done=deleted');
+    expect((await page('manager', '/t/rakennus/structures?done=deleted').expect(200)).text).to.contain('The folder structure is deleted').and.not.to.contain('Flat renovation');
+    await page('manager', base).expect(404);
+  });
+
   it('members and viewers get 403 on the template and structure pages, another tenant\'s admin 404', async () => {
     const id = await newTemplate('Private form');
     const structure = await submit('manager', '/t/rakennus/structures', { name: 'Private structure', description: '', firstFolder: 'One' }).expect(303);
