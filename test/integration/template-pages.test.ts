@@ -77,6 +77,11 @@ forEachDatabase('the template pages', (kind) => {
     expect(emptyGroup.text).to.contain('must hold from 1 to 50 fields');
     const inside = await submit('manager', `${base}/fields/add`, { list: 'fields[4].fields', type: 'text', label: 'Finding', key: '' }).expect(303);
     expect(inside.headers.location).to.equal(`${base}?open=fields%5B4%5D.fields%5B0%5D#f-fields-4-fields-0`);
+    await submit('manager', `${base}/fields/add`, { list: 'fields[4].fields', type: 'photo', label: 'Photo', key: '' }).expect(303);
+    await submit('manager', `${base}/fields/update`, card('fields[4].fields[1]', 'photo', { label: 'Photo', type: 'photo', max: '1' })).expect(303);
+    const inGroup = await submit('manager', `${base}/fields/move`, { at: 'fields[4].fields[1]', was: 'photo', direction: 'up' }).expect(303);
+    expect(inGroup.headers.location).to.equal(`${base}#f-fields-4-fields-0`);
+    await submit('manager', `${base}/fields/update`, card('fields[4]', 'findings', { label: 'Findings', type: 'text' })).expect(303);
     const moved = await submit('manager', `${base}/fields/move`, { at: 'fields[3]', was: 'height', direction: 'up' }).expect(303);
     expect(moved.headers.location).to.equal(`${base}#f-fields-2`);
     const refusedMove = await submit('manager', `${base}/fields/move`, { at: 'fields[3]', was: 'height', direction: 'up' }).expect(409);
@@ -89,6 +94,8 @@ forEachDatabase('the template pages', (kind) => {
     expect(misplaced.text).to.contain('1 problem to fix before publishing');
     await submit('manager', `${base}/fields/move`, { at: 'fields[1]', was: 'height', direction: 'down' }).expect(303);
     expect((await page('manager', base).expect(200)).text).not.to.contain('to fix before publishing');
+    // A new key: the condition that followed the old one follows the new one.
+    await submit('manager', `${base}/fields/update`, card('fields[1]', 'condition', { key: 'state', label: 'Condition', type: 'choice', options: 'good|Good\npoor|Poor', required: 'true' })).expect(303);
     const published = await submit('manager', `${base}/publish`).expect(303);
     expect(published.headers.location).to.equal(`${base}?done=published`);
     expect((await page('manager', published.headers.location as string).expect(200)).text).to.contain('Published version 2.');
@@ -97,9 +104,9 @@ forEachDatabase('the template pages', (kind) => {
     expect(template).to.deep.include({ version: 2, hasDraft: false });
     expect(template.fields).to.deep.equal([
       { key: 'tyomaan_osoite', type: 'text', label: 'Työmaan osoite' },
-      { key: 'condition', type: 'choice', label: 'Condition', required: true, options: [{ value: 'good', label: 'Good' }, { value: 'poor', label: 'Poor' }] },
-      { key: 'height', type: 'number', label: 'Height', min: 0, max: 60.5, unit: 'm', showIf: { field: 'condition', equals: 'poor' } },
-      { key: 'findings', type: 'group', label: 'Findings', fields: [{ key: 'finding', type: 'text', label: 'Finding' }] },
+      { key: 'state', type: 'choice', label: 'Condition', required: true, options: [{ value: 'good', label: 'Good' }, { value: 'poor', label: 'Poor' }] },
+      { key: 'height', type: 'number', label: 'Height', min: 0, max: 60.5, unit: 'm', showIf: { field: 'state', equals: 'poor' } },
+      { key: 'findings', type: 'group', label: 'Findings', fields: [{ key: 'photo', type: 'photo', label: 'Photo', max: 1, multiple: false }, { key: 'finding', type: 'text', label: 'Finding' }] },
     ]);
     expect((await world.as('manager', 'get', api(`/records/${earlier.body.id}`)).expect(200)).body.templateVersion).to.equal(1);
     const version1 = await page('manager', `${base}/versions/1`).expect(200);
@@ -135,6 +142,10 @@ forEachDatabase('the template pages', (kind) => {
     expect((await submit('manager', `${base}/discard`).expect(303)).headers.location).to.equal(`${base}?done=discarded`);
     const back = await page('manager', `${base}?done=discarded`).expect(200);
     expect(back.text).to.contain('this is version 1 again').and.not.to.contain('Edit “Weather”').and.not.to.contain('Unpublished changes');
+    await newTemplate('Taken name');
+    await submit('manager', `${base}/details`, { name: 'taken NAME', description: '' }).expect(303);
+    const taken = await submit('manager', `${base}/publish`).expect(409);
+    expect(errorBeside(taken.text, 'template-name')).to.equal('is already used by another template');
   });
 
   it('a journal\'s entry fields are designed like its header fields, and moving a field back where it was leaves no unpublished change', async () => {

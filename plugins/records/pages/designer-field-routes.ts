@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { formValue, tenantRole, type PluginRuntime } from '../../../core/plugin-api.ts';
 import { parseTemplateText } from '../services/template-text.ts';
 import { designerPath, loadDraft, namedField, saveWorkingCopy, showDesigner, showStale } from './designer-page.ts';
-import { anchorOf, fieldPathOf, keyFromLabel, keysOf, listAt, listPathOf, parseListPlace, withList, type Draft } from './draft-fields.ts';
+import { anchorOf, fieldPathOf, keyFromLabel, keysOf, listAt, listPathOf, parseListPlace, renameShowIfs, withList, type Draft } from './draft-fields.ts';
 import { fieldFromForm, isFieldType, newField } from './field-form.ts';
 import { idOf, idParams, refused, seeOther, type PageRoute } from './page-kit.ts';
 
@@ -56,9 +56,12 @@ export function designerFieldRoutes(): PageRoute[] {
     {
       method: 'POST', path: '/t/:t/templates/:id/fields/update', policy: manager, tags: ['web'], params: idParams,
       summary: 'Designer: saves a field card (`at`, `was` and its properties) in the working copy.',
-      handler: (ctx, { params, body }, runtime) => onNamedField(ctx, runtime, idOf(params), body, (draft, { place, list }) => ({
+      handler: (ctx, { params, body }, runtime) => onNamedField(ctx, runtime, idOf(params), body, (draft, { place, list, field }) => ({
         draft: withList(draft, place, (fields) => {
-          fields[place.index] = fieldFromForm(body, list[place.index]!, list.slice(0, place.index), place.group !== null);
+          const updated = fieldFromForm(body, field, list.slice(0, place.index), place.group !== null);
+          fields[place.index] = updated;
+          // A new key is followed by the conditions that named the old one, rather than breaking them.
+          if (typeof updated.key === 'string' && updated.key !== field.key) renameShowIfs(fields, field.key, updated.key);
         })!,
         anchor: anchorOf(fieldPathOf(place)),
       })),

@@ -8,8 +8,8 @@ import { designerView, type DesignerInput } from './designer-view.ts';
 import { draftOf, fieldAt, listAt, parseFieldPlace, storedDraft, type Draft, type DraftField, type FieldPlace } from './draft-fields.ts';
 import { partsOf, refused, sendView, tenantPath, type Shown } from './page-kit.ts';
 
-/** What the designer is shown again with besides the working copy. */
-export type DesignerExtras = Partial<Pick<DesignerInput, 'open' | 'add' | 'details'>> & Shown;
+/** What the designer is shown again with besides the working copy; `notice` is a success message made from the template. */
+export type DesignerExtras = Partial<Pick<DesignerInput, 'open' | 'add' | 'details'>> & Shown & { notice?: (template: Template) => string };
 
 /** A template and its working copy, for a designer action to change. */
 export async function loadDraft(ctx: Context, runtime: PluginRuntime, id: string): Promise<{ template: Template; draft: Draft }> {
@@ -48,7 +48,7 @@ export async function showDesigner(ctx: Context, runtime: PluginRuntime, id: str
     ...designerView({ template, draft, errors: parsed.ok ? {} : parsed.errors, versions, open: extras.open ?? null, add: extras.add, details: extras.details }),
     base: designerPath(ctx, id),
     breadcrumbs: [{ href: base, label: 'Home' }, { href: `${base}/templates`, label: 'Templates' }, { href: designerPath(ctx, id), label: template.name }],
-  }, extras);
+  }, extras.notice ? { ...extras, flash: [{ kind: 'success', message: extras.notice(template) }] } : extras);
 }
 
 /** A field a card's form names by `at`, checked against `was` (its key when the page was shown). */

@@ -54,8 +54,7 @@ export function designerRoutes(): PageRoute[] {
       async handler(ctx, { params, query }, runtime) {
         const id = idOf(params);
         const { done, open } = query as z.infer<typeof designerQuery>;
-        const template = done ? await partsOf(runtime).templates.find(ctx, id) : null;
-        await showDesigner(ctx, runtime, id, { open: open ?? null, ...(done && template ? { flash: [{ kind: 'success', message: doneMessage(done, template) }] } : {}) });
+        await showDesigner(ctx, runtime, id, { open: open ?? null, ...(done ? { notice: (template: Template) => doneMessage(done, template) } : {}) });
       },
     },
     {

@@ -5,7 +5,7 @@ import type { Template } from '../services/template-store.ts';
 import { sortErrors, type CardErrors, type SortedErrors } from './designer-errors.ts';
 import { anchorOf, type Draft, type DraftField } from './draft-fields.ts';
 import { factsOf, labelOf, typeLabelOf } from './field-facts.ts';
-import { applies, defaultEditorOf, fieldTypeLabels, formValuesOf } from './field-form.ts';
+import { applies, defaultEditorOf, fieldTypeLabels, formValuesOf, holdsFields } from './field-form.ts';
 
 /** An add form shown again after a refusal: its list, what was typed and why it was refused. */
 export interface AddAttempt {
@@ -92,9 +92,9 @@ function cardView(field: DraftField, index: number, list: readonly DraftField[],
   const ids = Object.fromEntries(Object.keys(values).map((name) => [name, `${stem}-${name}`]));
   const showIf = showIfOptions(field, list.slice(0, index));
   return {
-    at, anchor, ids, was: values.key, position: index + 1, label: labelOf(field), typeLabel: typeLabelOf(type), key: values.key,
+    at, anchor, ids, was: values.key, heading: insideGroup ? 'h4' : 'h3', position: index + 1, label: labelOf(field), typeLabel: typeLabelOf(type), key: values.key,
     facts: factsOf(field, list), values, errors, hasErrors: Object.keys(errors).length > 0, open: build.open === at || Object.keys(errors).length > 0,
-    typeOptions: typeOptions(insideGroup), first: index === 0, last: index === list.length - 1,
+    typeOptions: typeOptions(insideGroup), typeFixed: holdsFields(field), first: index === 0, last: index === list.length - 1,
     shows: {
       required: applies('required', type), options: applies('options', type), unit: applies('unit', type), multiple: applies('multiple', type), accept: applies('accept', type),
       bounds: applies('min', type) ? boundLabels[type as string] : null,

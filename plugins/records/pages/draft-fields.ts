@@ -134,3 +134,11 @@ function cut(key: string, length: number): string {
 export function keysOf(list: readonly DraftField[]): string[] {
   return list.map((field) => field.key).filter((key): key is string => typeof key === 'string');
 }
+
+/** Points the conditions of a list that follow the key `from` at the key `to` (a field's key was changed). */
+export function renameShowIfs(list: DraftField[], from: unknown, to: string): void {
+  for (const field of list) {
+    const showIf = field.showIf as { field?: unknown } | undefined;
+    if (showIf && showIf.field === from) field.showIf = { ...showIf, field: to };
+  }
+}

@@ -51,7 +51,8 @@ export function newField(key: string, type: FieldType, label: string): DraftFiel
  */
 export function fieldFromForm(body: unknown, previous: DraftField, siblings: readonly DraftField[], insideGroup: boolean): DraftField {
   const typed = formValue(body, 'type');
-  const type = isFieldType(typed, insideGroup) ? typed : previous.type;
+  // A group that holds fields stays one: another type would drop them with no way back but discarding.
+  const type = isFieldType(typed, insideGroup) && !holdsFields(previous) ? typed : previous.type;
   const sameType = type === previous.type;
   const text = (name: string): string | undefined => blankless(formValue(body, name));
   const field: DraftField = { key: text('key'), type, label: text('label') };
@@ -71,6 +72,11 @@ export function fieldFromForm(body: unknown, previous: DraftField, siblings: rea
   if (type === 'group') field.fields = Array.isArray(previous.fields) ? previous.fields : [];
   field.showIf = showIfFromForm(formValue(body, 'showIfField'), formValue(body, 'showIfEquals'), siblings);
   return ordered(field);
+}
+
+/** Whether a field is a group with fields in it (its type is then fixed). */
+export function holdsFields(field: DraftField): boolean {
+  return field.type === 'group' && Array.isArray(field.fields) && field.fields.length > 0;
 }
 
 /** The texts a card's form shows for a field. */
