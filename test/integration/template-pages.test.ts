@@ -136,6 +136,11 @@ forEachDatabase('the template pages', (kind) => {
 
     const blank = await submit('manager', `${base}/fields/add`, { list: 'fields', type: 'text', label: '  ', key: '' }).expect(422);
     expect(errorBeside(blank.text, 'f-fields-add-label')).to.equal('is required');
+    const notGroup = await submit('manager', `${base}/fields/add`, { list: 'fields[1].fields', type: 'text', label: 'Not a group', key: '' }).expect(409);
+    expect(notGroup.text).to.contain('Nothing was changed');
+    const unknownType = await submit('manager', `${base}/fields/add`, { list: 'fields', type: 'colour', label: 'Paint', key: '' }).expect(422);
+    expect(errorBeside(unknownType.text, 'f-fields-add-type')).to.equal('must be one of the listed types');
+    expect(unknownType.text, 'what was typed is kept').to.contain('value="Paint"');
     await submit('manager', `${base}/fields/add`, { list: 'entryFields', type: 'text', label: 'Not a journal', key: '' }).expect(409);
     await submit('manager', `${base}/fields/update`, card('fields[9]', 'gone', { label: 'Gone' })).expect(409);
 

@@ -6,7 +6,8 @@ import { parseTemplateText } from '../services/template-text.ts';
 import { designerPath, loadDraft, namedField, saveWorkingCopy, showDesigner, showStale } from './designer-page.ts';
 import { anchorOf, fieldPathOf, keyFromLabel, keysOf, listAt, listPathOf, parseListPlace, renameShowIfs, withList, type Draft } from './draft-fields.ts';
 import { fieldFromForm, isFieldType, newField } from './field-form.ts';
-import { idOf, idParams, refused, seeOther, type PageRoute } from './page-kit.ts';
+import { idParams } from '../routes/route-schemas.ts';
+import { idOf, refused, seeOther, type PageRoute } from './page-kit.ts';
 
 const manager = tenantRole('manager');
 
@@ -31,15 +32,17 @@ async function addField(ctx: Context, runtime: PluginRuntime, id: string, body: 
   const list = place && listAt(draft, place);
   if (!place || !list) return showStale(ctx, runtime, id);
   const values = { type: formValue(body, 'type'), label: formValue(body, 'label'), key: formValue(body, 'key').trim() };
+  const { type } = values;
   const errors: Record<string, string> = {};
   const label = parseTemplateText(values.label, 'label', errors, { max: 200, required: true, oneLine: true });
-  if (!isFieldType(values.type, place.group !== null)) errors.type = 'must be one of the listed types';
-  if (label === undefined || !isFieldType(values.type, place.group !== null)) {
+  const typeKnown = isFieldType(type, place.group !== null);
+  if (!typeKnown) errors.type = 'must be one of the listed types';
+  if (label === undefined || !typeKnown) {
     return showDesigner(ctx, runtime, id, { add: { list: listText, values, errors }, ...refused(422, 'The field was not added: check the marked boxes.') });
   }
   const key = values.key || keyFromLabel(label, keysOf(list));
   const index = list.length;
-  const changed = withList(draft, place, (fields) => void fields.push(newField(key, values.type as Parameters<typeof newField>[1], label)))!;
+  const changed = withList(draft, place, (fields) => void fields.push(newField(key, type, label)))!;
   await saveWorkingCopy(ctx, runtime, template, changed);
   const at = fieldPathOf({ ...place, index });
   seeOther(ctx, designerPath(ctx, id, anchorOf(at), at));

@@ -6,7 +6,8 @@ import { formErrorsOf, formValue, tenantRole, type PluginRuntime } from '../../.
 import type { Template } from '../services/template-store.ts';
 import { designerPath, loadDraft, saveWorkingCopy, showDesigner } from './designer-page.ts';
 import { summariesOf } from './field-facts.ts';
-import { idOf, idParams, partsOf, refused, seeOther, sendView, tenantPath, type PageRoute } from './page-kit.ts';
+import { idParams } from '../routes/route-schemas.ts';
+import { idOf, partsOf, refused, seeOther, sendView, tenantPath, type PageRoute } from './page-kit.ts';
 import type { DraftField } from './draft-fields.ts';
 
 const manager = tenantRole('manager');

@@ -1,7 +1,6 @@
 // What the template and structure pages share: their dependencies, their route type, and the small
 // steps every form handler takes (a 303 back to the page, a page shown again with a message).
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { tenantAccessOf, type PageLocals, type PageService, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
 import type { RecordsParts } from '../services/records-api.ts';
 
@@ -22,9 +21,6 @@ export const pagesOf = (runtime: PluginRuntime): PageService => runtime.services
 
 /** The stylesheet of the template and structure pages, linked after the theme's own. */
 export const designerAssets: Pick<PageLocals, 'styles'> = { styles: ['plugins/records/css/template-designer.css'] };
-
-/** `/t/:t/<things>/:id` */
-export const idParams = z.strictObject({ t: z.string().min(1).max(63), id: z.string().min(1).max(64) });
 
 /** The path parameters of a page under `/t/:t/<things>/:id`. */
 export function idOf(params: unknown): string {
