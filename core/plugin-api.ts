@@ -25,7 +25,7 @@ export { effectiveAccess, grantKey, type Participant, type GrantMap } from './ac
 export { accessLevels, accessActions, levelAtLeast, levelNeededFor, higherLevel, type AccessLevel, type AccessAction, type AccessibleObject, type ObjectRef } from './access/object-access.ts';
 export type { FolderService, ShareService } from './access/create-access.ts';
 export type { Folder } from './folders/folder-store.ts';
-export type { Breadcrumb } from './folders/folder-operations.ts';
+export type { Breadcrumb, VisibleFolder } from './folders/folder-operations.ts';
 export type { SharePanelData } from './shares/share-panel.ts';
 // Audit: changes call ctx.audit.record(auditEventOf(ctx, ...), transaction); views ctx.audit.recordSoon(...).
 export { auditEventOf, type AuditEvent, type AuditEventInput, type AuditRecorder, type AuditOutcome } from './audit/audit-event.ts';

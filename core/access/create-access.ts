@@ -6,7 +6,7 @@ import { IdentityReadCache } from '../identity/identity-read-cache.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import type { PageRenderer } from '../web/page-renderer.ts';
 import { folderChain, folderObjectType } from '../folders/folder-object-type.ts';
-import { FolderOperations, type Breadcrumb } from '../folders/folder-operations.ts';
+import { FolderOperations, type Breadcrumb, type VisibleFolder } from '../folders/folder-operations.ts';
 import { folderPages } from '../folders/folder-pages.ts';
 import { folderRoutes } from '../folders/folder-routes.ts';
 import { FolderStore, type Folder } from '../folders/folder-store.ts';
@@ -37,6 +37,12 @@ export interface FolderService {
    * auditing `folder.create` in it.
    */
   create(ctx: Context, input: { name: string; parentId: string | null }, transaction: Transaction): Promise<Folder>;
+  /**
+   * The subfolders of a folder the caller can see (null: the top level), by name, at most `limit` (1 to
+   * 200, default 200), each with the caller's access: what GET .../folders lists. A parent the caller
+   * cannot see answers 404.
+   */
+  children(ctx: Context, parentId: string | null, limit?: number): Promise<VisibleFolder[]>;
 }
 
 /** Core's sharing service for plugins (`core.shares`): the Sharing panel of an object's page, and ending shares with the object. */
@@ -53,6 +59,9 @@ declare module '../kernel/service-map.ts' {
     'core.shares': ShareService;
   }
 }
+
+// As many as one page of GET .../folders holds.
+const maxChildren = 200;
 
 /** Core access control, wired: object types, folders, shares, and their routes and pages. */
 export interface Access {
@@ -96,6 +105,11 @@ export function createAccess(deps: {
         return folder && folderOperations.breadcrumbs(ctx, folder);
       },
       create: (ctx, input, transaction) => folderOperations.createIn(ctx, input, transaction),
+      async children(ctx, parentId, limit = maxChildren) {
+        const most = Math.max(1, Math.min(maxChildren, Math.floor(limit)));
+        // The top level of someone who sees only some folders comes whole, not a page at a time.
+        return (await folderOperations.list(ctx, parentId, { limit: most, after: null })).items.slice(0, most);
+      },
     },
     shareService: {
       panel: (ctx, object) => sharePanel(ctx, shareOperations, object),

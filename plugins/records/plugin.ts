@@ -26,6 +26,7 @@ export default definePlugin({
     for (const hook of recordHookNames) api.declareHook(hook);
     api.objectType('record', recordObjectType(records));
     for (const route of [...templateRoutes(), ...recordRoutes(), ...structureRoutes(), ...recordPages(), ...templatePages()]) api.route(route);
+    api.navEntry({ label: 'Templates', path: (t) => `/t/${t}/templates`, order: 20, roles: ['admin', 'manager'] });
   },
   bootstrap(runtime) {
     runtime.services.get('records.api').start(runtime);

@@ -1,15 +1,10 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
 import type { Page } from 'puppeteer-core';
-import request from 'supertest';
-import { loadConfig } from '../../core/config/index.ts';
-import { createLogger } from '../../core/kernel/create-logger.ts';
-import { startServer, type RunningServer } from '../../core/http/start-server.ts';
-import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { openPhonePage, scrollsSideways, useSuiteBrowser } from '../helpers/browser.ts';
+import { browserAdmin, useHttpsTestApp } from '../helpers/https-test-app.ts';
 
-const setupToken = 'browser-setup-token-0123456789';
-const password = 'correct horse battery staple';
+const { password } = browserAdmin;
 
 /** Submits the form a button belongs to and waits for the next page. */
 async function submitWith(page: Page, selector: string): Promise<void> {
@@ -19,21 +14,10 @@ async function submitWith(page: Page, selector: string): Promise<void> {
 describe('in a real browser: folders and sharing on a phone-sized screen', function () {
   this.timeout(90_000);
   const browser = useSuiteBrowser();
-  let app: TestApp;
-  let server: RunningServer;
-
-  before(async () => {
-    app = await createTestApp('sqlite', { setup: { token: setupToken } });
-    await request(app.handler).post('/api/v1/setup').send({ token: setupToken, email: 'aino@example.com', password, name: 'Aino Admin', tenant: { name: 'Rakennus Oy', slug: 'rakennus' } }).expect(201);
-    const config = loadConfig({ env: {}, overrides: { dataDir: app.kirjuri.config.dataDir, server: { host: '127.0.0.1', port: 0, tls: true } } });
-    server = await startServer({ handler: app.handler, config, log: createLogger('silent') });
-  });
-  after(async () => {
-    await server?.close();
-    await app?.close();
-  });
+  const served = useHttpsTestApp();
 
   it('an admin makes a folder and shares it with an outsider, who accepts the invitation and sees only that folder', async () => {
+    const server = served();
     const { page, problems } = await openPhonePage(browser());
     page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${server.url}/login`, { waitUntil: 'load' });

@@ -16,8 +16,8 @@ function typesBut(...excluded: FieldType[]): readonly FieldType[] {
   return fieldTypes.filter((type) => !excluded.includes(type));
 }
 
-// Which field types each property applies to; a property missing here is not a field property at all.
-const propertyTypes: Record<string, readonly FieldType[]> = {
+/** Which field types each property applies to; a property missing here is not a field property at all. */
+export const propertyTypes: Readonly<Record<string, readonly FieldType[]>> = {
   key: fieldTypes, type: fieldTypes, label: fieldTypes, help: fieldTypes, showIf: fieldTypes,
   required: typesBut('heading'),
   default: typesBut('heading', 'photo', 'file', 'signature', 'group'),
