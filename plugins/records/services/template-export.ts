@@ -43,11 +43,24 @@ export function parseTemplateExport(input: unknown): { ok: true; definition: Tem
   return { ok: false, errors: Object.fromEntries(prefixed) as FieldErrors };
 }
 
-/** A template of the shipped library, read from plugins/records/library/<id>.json and checked. */
+const libraryReads = new Map<string, Promise<TemplateDefinition>>();
+
+/** A template of the shipped library, read from plugins/records/library/<id>.json and checked (once: the files do not change while Kirjuri runs). */
 export async function loadLibraryTemplate(id: string): Promise<TemplateDefinition> {
   if (!(libraryTemplateIds as readonly string[]).includes(id)) {
     throw new Error(`There is no library template ${shown(id)}; the library has ${libraryTemplateIds.join(', ')}.`);
   }
+  let read = libraryReads.get(id);
+  if (!read) {
+    read = readLibraryTemplate(id);
+    libraryReads.set(id, read);
+    read.catch(() => libraryReads.delete(id));
+  }
+  // Each caller gets its own copy: the designer and the import change what they are given.
+  return structuredClone(await read);
+}
+
+async function readLibraryTemplate(id: string): Promise<TemplateDefinition> {
   const file = join(await packageRoot(), 'plugins', 'records', 'library', `${id}.json`);
   const parsed = parseTemplateExport(JSON.parse(await readFile(file, 'utf8')) as unknown);
   if (!parsed.ok) {

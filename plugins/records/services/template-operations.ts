@@ -106,10 +106,13 @@ export class TemplateOperations {
     return published;
   }
 
-  /** Keeps the designer's working copy (not yet valid, perhaps); null discards it. */
+  /** Keeps the designer's working copy (not yet valid, perhaps); null discards it. Audited as a template change that published nothing. */
   async saveDraft(ctx: Context, id: string, draft: TemplateDefinition | null): Promise<Template> {
     const template = await this.find(ctx, id);
-    await this.#deps.db.transaction((transaction) => this.#deps.templates.saveDraft(template, draft, transaction));
+    await this.#deps.db.transaction(async (transaction) => {
+      await this.#deps.templates.saveDraft(template, draft, transaction);
+      await ctx.audit.record(auditEventOf(ctx, { action: 'template.update', objectType: 'template', objectId: id, details: { draft: draft === null ? 'discarded' : 'saved', fields: draft?.fields.length ?? null } }), transaction);
+    });
     return { ...template, draft };
   }
 
