@@ -4,6 +4,7 @@
 import type { Context } from 'koa';
 import { formErrorsOf, formValue, tenantAccessOf, tenantParticipant, type PluginRuntime } from '../../../core/plugin-api.ts';
 import { idParams } from '../routes/route-schemas.ts';
+import { fieldProblems } from './record-form-page.ts';
 import { formTimeZoneOf } from './local-time.ts';
 import { parseRecordForm } from './record-form-data.ts';
 import { showEditForm } from './record-form-page.ts';
@@ -91,7 +92,8 @@ export function recordActionPages(): PageRoute[] {
           const { fields, message, status } = formErrorsOf(thrown);
           if (status === 403 || status === 404) throw thrown;
           const shown = status === 422 ? 'The entry was not added: check the fields below.' : message;
-          return showRecordPage(ctx, runtime, view, { entryForm: { text, values, errors: fields, message: shown, ...(corrects ? { corrects } : {}) } }, status);
+          const errors = { ...fieldProblems(view.template.definition.entryFields ?? [], data, !corrects), ...fields };
+          return showRecordPage(ctx, runtime, view, { entryForm: { text, values, errors, message: shown, ...(corrects ? { corrects } : {}) } }, status);
         }
         redirectAfterPost(ctx, `${recordHref(ctx, id)}?${corrects ? `saved=correction&of=${encodeURIComponent(corrects)}` : 'saved=entry'}#entry-${entry.id}`);
       },

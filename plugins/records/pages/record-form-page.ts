@@ -83,13 +83,19 @@ function readSubmission(body: unknown, fields: readonly TemplateField[], previou
   return { title: formValue(body, 'title'), data, values, action: pressed === 'complete' || pressed === 'save' ? pressed : 'draft' };
 }
 
-/** A title the writer would refuse, refused here with the data's own problems, so that all of them show at once. */
+/**
+ * The problems of form data by control name, as the writer would name them. For refusals that stop at
+ * another part of the form first (a title, an entry's text), so that every problem shows at once.
+ */
+export function fieldProblems(fields: readonly TemplateField[], data: Record<string, unknown>, complete: boolean): Record<string, string> {
+  const checked = validateRecordData(fields, data, { requireComplete: complete });
+  return checked.ok ? {} : (dataRefusal(checked.errors).details as { fields: Record<string, string> }).fields;
+}
+
+/** A title the writer would refuse, refused here with the data's own problems. */
 function titleProblems(title: string, fields: readonly TemplateField[], data: Record<string, unknown>, complete: boolean): Record<string, string> | null {
   const checked = recordTitle.safeParse(title);
-  if (checked.success) return null;
-  const dataCheck = validateRecordData(fields, data, { requireComplete: complete });
-  const dataErrors = dataCheck.ok ? {} : (dataRefusal(dataCheck.errors).details as { fields: Record<string, string> }).fields;
-  return { title: checked.error.issues[0]!.message, ...dataErrors };
+  return checked.success ? null : { title: checked.error.issues[0]!.message, ...fieldProblems(fields, data, complete) };
 }
 
 /** A new record's form leaves out what was cleared; the writer would put a field's default back in its place, so a cleared one is sent as null (no value). */
