@@ -63,7 +63,7 @@ export async function journalSection(ctx: Context, runtime: PluginRuntime, view:
   return {
     entries: entries.map((entry) => ({
       id: entry.id, seq: entry.seq, at: new Date(entry.createdAt).toISOString(), authorName: (entry.authorId && names.get(entry.authorId)) || 'someone no longer here', text: entry.text,
-      items: readableItems(entryFields, entry.data, options.signatureSrc),
+      items: readableItems(entryFields, entry.data, options.signatureSrc, { filledOnly: true }),
       corrects: entry.correctsId ? { id: entry.correctsId, seq: seqOf.get(entry.correctsId) ?? null } : null,
       correctedBy: correctedBy.get(entry.id) ?? [],
       correctHref: options.canAppend ? `${href}?correct=${entry.id}#entry-form` : null,

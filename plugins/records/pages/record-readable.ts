@@ -24,16 +24,20 @@ export type SignatureSource = (signatureId: string) => string;
 const scoreWords = new Map<unknown, string>([[true, 'In order'], [false, 'Not in order'], [null, 'Not applicable']]);
 const nothing: ReadableValue = { text: 'Not filled in', empty: true };
 
-/** The fields shown for this data (showIf followed), each with its value for reading; groups row by row. */
-export function readableItems(fields: readonly TemplateField[], data: Record<string, unknown>, signatureSrc: SignatureSource): ReadableItem[] {
-  return visibleFields(fields, data).map((field): ReadableItem => {
+/**
+ * The fields shown for this data (showIf followed), each with its value for reading; groups row by row.
+ * `filledOnly` leaves out the fields without a value (a journal entry says what it says, not what it does not).
+ */
+export function readableItems(fields: readonly TemplateField[], data: Record<string, unknown>, signatureSrc: SignatureSource, options: { filledOnly?: boolean } = {}): ReadableItem[] {
+  const items = visibleFields(fields, data).map((field): ReadableItem => {
     if (field.type === 'heading') return { heading: field.label, ...(field.help ? { help: field.help } : {}) };
     const value = ownValue(data, field.key);
     if (field.type === 'group' && Array.isArray(value) && value.length > 0) {
-      return { label: field.label, group: true, rows: value.map((row: unknown, index) => ({ number: index + 1, items: readableItems(field.fields ?? [], isPlainObject(row) ? row : {}, signatureSrc) })) };
+      return { label: field.label, group: true, rows: value.map((row: unknown, index) => ({ number: index + 1, items: readableItems(field.fields ?? [], isPlainObject(row) ? row : {}, signatureSrc, options) })) };
     }
     return { label: field.label, value: readableValue(field, value, signatureSrc) };
   });
+  return options.filledOnly ? items.filter((item) => !('value' in item) || !item.value.empty) : items;
 }
 
 /** One value of a field for reading; absent values (and null, but for a score's "not applicable") read "Not filled in". */

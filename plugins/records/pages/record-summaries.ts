@@ -16,16 +16,14 @@ export function tenantTemplates(ctx: Context, runtime: PluginRuntime): Promise<T
 /** The HTML of a list of records: title, template, status, last change and a measurement's score; `empty` when there are none. */
 export function recordListHtml(ctx: Context, runtime: PluginRuntime, items: readonly RecordSummary[], templates: readonly Template[], empty: string): string {
   const byId = new Map(templates.map((template) => [template.id, template]));
-  return recordsFragment(ctx, runtime, 'parts/record-list', {
-    empty,
-    rows: items.map((item) => {
-      const template = byId.get(item.templateId);
-      return {
-        href: recordHref(ctx, item.id), title: item.title, templateName: template?.name ?? 'A removed template', status: item.status, statusLabel: statusLabels[item.status],
-        updatedAt: new Date(item.updatedAt).toISOString(), score: template?.kind === 'measurement' && item.score !== null ? `${item.score} %` : null,
-      };
-    }),
+  const rows = items.map((item) => {
+    const template = byId.get(item.templateId);
+    return {
+      href: recordHref(ctx, item.id), title: item.title, templateName: template?.name ?? 'A removed template', status: item.status, statusLabel: statusLabels[item.status],
+      updatedAt: new Date(item.updatedAt).toISOString(), score: template?.kind === 'measurement' && item.score !== null ? `${item.score} %` : null,
+    };
   });
+  return recordsFragment(ctx, runtime, 'parts/record-list', { empty, rows, scored: rows.some((row) => row.score !== null) });
 }
 
 /** The HTML of the form that opens a new record from a chosen template, in a folder or (null) at the top. */
