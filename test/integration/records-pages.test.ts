@@ -1,30 +1,12 @@
 import { expect } from 'chai';
 import type request from 'supertest';
-import { acceptAsGuest, buildAccessWorld, inviteOutsider, type AccessWorld, type ActorName } from '../helpers/access-world.ts';
+import { acceptAsGuest, buildAccessWorld, inviteOutsider, sharedFolder, type AccessWorld, type ActorName } from '../helpers/access-world.ts';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
-import { tinyPngBase64 } from '../helpers/record-templates.ts';
+import { pageTestTemplates, tinyPngBase64 } from '../helpers/record-templates.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
 
 const signature = `data:image/png;base64,${tinyPngBase64}`;
-const inspection = {
-  name: 'Scaffold inspection', kind: 'form',
-  fields: [
-    { key: 'site', type: 'text', label: 'Site', required: true },
-    { key: 'height', type: 'number', label: 'Height', unit: 'm', min: 0, max: 60 },
-    { key: 'condition', type: 'choice', label: 'Condition', options: [{ value: 'good', label: 'Good' }, { value: 'poor', label: 'Poor' }], required: true },
-    { key: 'reason', type: 'text', label: 'Why poor', showIf: { field: 'condition', equals: 'poor' } },
-    { key: 'railings', type: 'score', label: 'Railings' },
-    { key: 'checked_at', type: 'datetime', label: 'Checked at' },
-    { key: 'findings', type: 'group', label: 'Findings', fields: [{ key: 'note', type: 'text', label: 'Note', required: true }, { key: 'severity', type: 'choice', label: 'Severity', options: ['low', 'high'] }] },
-    { key: 'inspector', type: 'signature', label: 'Inspector', required: true },
-  ],
-};
-const diary = {
-  name: 'Site diary', kind: 'journal',
-  fields: [{ key: 'project', type: 'text', label: 'Project', required: true }],
-  entryFields: [{ key: 'weather', type: 'choice', label: 'Weather', options: [{ value: 'sun', label: 'Sunny' }, { value: 'rain', label: 'Rain' }], required: true }, { key: 'temperature', type: 'number', label: 'Temperature', unit: '°C' }],
-};
-const measurement = { name: 'TR round', kind: 'measurement', fields: [1, 2, 3, 4, 5].map((n) => ({ key: `item${n}`, type: 'score', label: `Item ${n}` })) };
+const { inspection, diary, measurement } = pageTestTemplates;
 
 /** An address as a page writes it in an attribute, as the browser reads it. */
 const unescaped = (text: string): string => text.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
@@ -57,9 +39,7 @@ forEachDatabase('the record pages', (kind) => {
     this.timeout(60_000);
     app = await createTestApp(kind, { setup: { token: 'test-setup-token-0123456789' } });
     world = await buildAccessWorld(app);
-    folderId = (await world.as('admin', 'post', api('/folders')).send({ name: 'Site A' }).expect(201)).body.id;
-    await world.as('admin', 'post', api('/shares')).send({ objectType: 'folder', objectId: folderId, email: 'member@example.com', access: 'edit' }).expect(201);
-    await world.as('admin', 'post', api('/shares')).send({ objectType: 'folder', objectId: folderId, email: 'viewer@example.com', access: 'view' }).expect(201);
+    folderId = await sharedFolder(world, 'Site A');
     inspectionId = (await world.as('manager', 'post', api('/templates')).send(inspection).expect(201)).body.id;
     diaryId = (await world.as('manager', 'post', api('/templates')).send(diary).expect(201)).body.id;
     measurementId = (await world.as('manager', 'post', api('/templates')).send(measurement).expect(201)).body.id;
@@ -70,7 +50,7 @@ forEachDatabase('the record pages', (kind) => {
     await madeBy('member', { templateId: inspectionId, title: 'Panel draft', data: { site: 'Pasila' }, draft: true });
     await madeBy('manager', { templateId: measurementId, title: 'Panel round', data: { item1: true, item2: true, item3: true, item4: false, item5: null } });
     const admin = (await page('admin', `/t/rakennus/folders/${folderId}`).expect(200)).text;
-    expect(admin).to.contain('Records in Site A').and.to.contain('Panel draft').and.to.contain('Scaffold inspection').and.to.contain('75 %');
+    expect(admin).to.contain('Records in Site A').and.to.contain('Panel draft').and.to.contain('Site inspection').and.to.contain('75 %');
     expect(admin).to.match(/record-status--draft">Draft</).and.to.contain('action="/t/rakennus/records/new"').and.to.contain(`<input type="hidden" name="folderId" value="${folderId}">`);
     const viewer = (await page('viewer', `/t/rakennus/folders/${folderId}`).expect(200)).text;
     expect(viewer).to.contain('Panel round').and.not.to.contain('/t/rakennus/records/new');

@@ -27,38 +27,35 @@ async function showRefusal(ctx: Context, runtime: PluginRuntime, id: string, thr
   await showRecordPage(ctx, runtime, await partsOf(runtime).reader.view(ctx, id, { audit: false }), { flash: failure(conflict) }, status);
 }
 
+/**
+ * Complete (status completed: locks the record) or Reopen (status draft: manage access). Completing a
+ * record that misses required fields opens its form with each of them marked.
+ */
+function statusChangePage(status: 'completed' | 'draft'): PageRoute {
+  const completing = status === 'completed';
+  return {
+    method: 'POST', path: `/t/:t/records/:id/${completing ? 'complete' : 'reopen'}`, policy: tenantParticipant, tags: ['web'], params: idParams,
+    summary: completing ? 'Completes (locks) a record from its page; one missing required fields opens its form with each of them marked.' : 'Reopens a completed record as a draft (manage access).',
+    async handler(ctx, { params, body }, runtime) {
+      const id = idOf(params);
+      try {
+        await partsOf(runtime).writer.update(ctx, id, { status, revision: revisionOf(body) });
+      } catch (thrown) {
+        const { fields, status: refused } = formErrorsOf(thrown);
+        if (!completing || refused !== 422) return showRefusal(ctx, runtime, id, thrown);
+        const view = await partsOf(runtime).reader.view(ctx, id, { audit: false });
+        return showEditForm(ctx, runtime, view, { errors: fields, message: 'The record cannot be completed yet: fill in the fields below, then press Complete.' }, 422);
+      }
+      redirectAfterPost(ctx, `${recordHref(ctx, id)}?changed=${completing ? 'completed' : 'reopened'}`);
+    },
+  };
+}
+
 /** POST routes behind a record page's buttons. */
 export function recordActionPages(): PageRoute[] {
   return [
-    {
-      method: 'POST', path: '/t/:t/records/:id/complete', policy: tenantParticipant, tags: ['web'], params: idParams,
-      summary: 'Completes (locks) a record from its page; one missing required fields opens its form with each of them marked.',
-      async handler(ctx, { params, body }, runtime) {
-        const id = idOf(params);
-        try {
-          await partsOf(runtime).writer.update(ctx, id, { status: 'completed', revision: revisionOf(body) });
-        } catch (thrown) {
-          const { fields, status } = formErrorsOf(thrown);
-          if (status !== 422) return showRefusal(ctx, runtime, id, thrown);
-          const view = await partsOf(runtime).reader.view(ctx, id, { audit: false });
-          return showEditForm(ctx, runtime, view, { errors: fields, message: 'The record cannot be completed yet: fill in the fields below, then press Complete.' }, 422);
-        }
-        redirectAfterPost(ctx, `${recordHref(ctx, id)}?changed=completed`);
-      },
-    },
-    {
-      method: 'POST', path: '/t/:t/records/:id/reopen', policy: tenantParticipant, tags: ['web'], params: idParams,
-      summary: 'Reopens a completed record as a draft (manage access).',
-      async handler(ctx, { params, body }, runtime) {
-        const id = idOf(params);
-        try {
-          await partsOf(runtime).writer.update(ctx, id, { status: 'draft', revision: revisionOf(body) });
-        } catch (thrown) {
-          return showRefusal(ctx, runtime, id, thrown);
-        }
-        redirectAfterPost(ctx, `${recordHref(ctx, id)}?changed=reopened`);
-      },
-    },
+    statusChangePage('completed'),
+    statusChangePage('draft'),
     {
       method: 'POST', path: '/t/:t/records/:id/delete', policy: tenantParticipant, tags: ['web'], params: idParams,
       summary: 'Deletes a record with its revisions, entries and shares (manage access) and goes to its folder.',
