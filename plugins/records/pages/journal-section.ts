@@ -86,7 +86,9 @@ async function entryForm(ctx: Context, runtime: PluginRuntime, view: RecordView,
   const errors = state.errors ?? {};
   const controls = fieldControls(entryFields, 'data', { values: state.values, errors });
   return {
-    action: `${recordHref(ctx, record.id)}/entries`, autosaveKey: entryAutosaveKey(ctx, record.id, corrected?.id), savedAt: new Date(record.updatedAt).toISOString(),
+    // No server time to compare the copy with: someone else's entry does not make what this person typed stale, so
+    // the copy stays until their own entry is added (its page clears it).
+    action: `${recordHref(ctx, record.id)}/entries`, autosaveKey: entryAutosaveKey(ctx, record.id, corrected?.id), savedAt: '',
     heading: corrected ? `Correct entry ${corrected.seq}` : 'New entry', text: state.text, ...(errors.text ? { textError: errors.text } : {}), corrects: corrected?.id ?? '',
     fields: recordsFragment(ctx, runtime, 'parts/fields', { controls }),
     summary: state.message ? errorSummary(state.message, errors, controls, { text: { id: 'field-text', label: 'Entry' } }) : null,

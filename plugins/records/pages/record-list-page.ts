@@ -65,6 +65,7 @@ async function showList(ctx: Context, runtime: Parameters<PageRoute['handler']>[
   const folder = valid && filter.folderId ? await runtime.services.get('core.folders').find(tenantAccessOf(ctx).tenant.id, filter.folderId) : null;
   sendRecordsPage(ctx, runtime, 'list', {
     title: 'Records', values, errors, folderId: filter.folderId ?? '', folderName: folder?.name ?? null,
+    filtering: !valid || ['templateId', 'status', 'author', 'from', 'to', 'q'].some((key) => Boolean(query[key as keyof ListPageQuery]?.trim())),
     clearFolderHref: `${recordsBase(ctx)}?${new URLSearchParams(kept.filter(([key]) => key !== 'folderId'))}`,
     templateOptions: choices('Any template', templates.map((template) => ({ value: template.id, label: template.name }))),
     statusOptions: choices('Any status', [{ value: 'draft', label: 'Draft' }, { value: 'completed', label: 'Completed' }]),
