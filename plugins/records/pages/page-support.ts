@@ -1,7 +1,7 @@
 // What every records page shares: the plugin's parts and core's page services, addresses, redirects and
 // the assets the record pages link.
 import type { Context } from 'koa';
-import { tenantAccessOf, type PageLocals, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
+import { formValue, tenantAccessOf, type PageLocals, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
 import type { RecordsParts } from '../services/records-api.ts';
 
 /** A records page route: its handler gets the plugin's runtime. */
@@ -31,6 +31,12 @@ export const recordHref = (ctx: Context, id: string): string => `${recordsBase(c
 export function redirectAfterPost(ctx: Context, path: string): void {
   ctx.redirect(path);
   ctx.status = 303;
+}
+
+/** The revision a form was opened on (its hidden `revision`); anything else is 0, which never matches: a conflict, not an overwrite. */
+export function revisionOf(body: unknown): number {
+  const text = formValue(body, 'revision');
+  return /^\d{1,9}$/.test(text) ? Number(text) : 0;
 }
 
 /** A flash message of failure for the top of a page. */

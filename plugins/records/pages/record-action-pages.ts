@@ -4,20 +4,13 @@
 import type { Context } from 'koa';
 import { formErrorsOf, formValue, tenantAccessOf, tenantParticipant, type PluginRuntime } from '../../../core/plugin-api.ts';
 import { idParams } from '../routes/route-schemas.ts';
-import { fieldProblems } from './record-form-page.ts';
 import { formTimeZoneOf } from './local-time.ts';
 import { parseRecordForm } from './record-form-data.ts';
-import { showEditForm } from './record-form-page.ts';
+import { fieldProblems, showEditForm } from './record-form-page.ts';
 import { showRecordPage } from './record-page.ts';
-import { failure, partsOf, recordHref, redirectAfterPost, type PageRoute } from './page-support.ts';
+import { failure, partsOf, recordHref, redirectAfterPost, revisionOf, type PageRoute } from './page-support.ts';
 
 const idOf = (params: unknown): string => (params as { id: string }).id;
-
-/** The revision a page's button was pressed on; garbage is revision 0, which never matches (a conflict, not an overwrite). */
-function revisionOf(body: unknown): number {
-  const text = formValue(body, 'revision');
-  return /^\d{1,9}$/.test(text) ? Number(text) : 0;
-}
 
 /** Shows a refused action on the record's page, as it is now; 403 and 404 go to the error page. */
 async function showRefusal(ctx: Context, runtime: PluginRuntime, id: string, thrown: unknown): Promise<void> {

@@ -19,7 +19,7 @@ import { parseRecordForm, type FormValues } from './record-form-data.ts';
 import { formValuesOf } from './record-form-values.ts';
 import { recordPermissions } from './record-permissions.ts';
 import {
-  autosaveKey, partsOf, recordBreadcrumbs, recordFormScripts, recordHref, recordsBase, recordsFragment, recordStyles, redirectAfterPost, sendRecordsPage, type PageRoute,
+  autosaveKey, partsOf, recordBreadcrumbs, recordFormScripts, recordHref, recordsBase, recordsFragment, recordStyles, redirectAfterPost, revisionOf, sendRecordsPage, type PageRoute,
 } from './page-support.ts';
 
 /** What the form is drawn from: a new record's template and place, or the record being edited, and the values and errors to show. */
@@ -174,8 +174,7 @@ export function recordFormPages(): PageRoute[] {
         const view = await reader.view(ctx, id, { audit: false });
         const { fields } = view.template.definition;
         const { title, data, values, action } = readSubmission(body, fields, view.record.data);
-        const revisionText = formValue(body, 'revision');
-        const revision = /^\d{1,9}$/.test(revisionText) ? Number(revisionText) : 0;
+        const revision = revisionOf(body);
         const typed: Partial<RecordFormState> = { title, values, revision };
         const problems = titleProblems(title, fields, data, action !== 'draft' || view.record.status === 'completed');
         if (problems) return showEditForm(ctx, runtime, view, { ...typed, errors: problems, message: refusedSave }, 422);
