@@ -123,6 +123,7 @@ forEachDatabase('the record pages', (kind) => {
     await world.as('manager', 'patch', api(`/records/${id}`)).send({ data: { site: 'Theirs' }, revision: 1 }).expect(200);
     const conflict = await post('member', `/t/rakennus/records/${id}/edit`, { revision: '1', title: 'Contested', 'data.site': 'Mine', _action: 'draft' }).expect(409);
     expect(conflict.text).to.contain('Someone else saved this record while you were working on it').and.to.contain('name="data.site" value="Mine"').and.to.contain('name="revision" value="2"');
+    expect(unescaped(conflict.text)).to.contain(`href="/t/rakennus/records/${id}/diff?from=1&to=2"`);
     expect((await recordOf(id)).data).to.deep.equal({ site: 'Theirs' });
     await post('member', `/t/rakennus/records/${id}/edit`, { revision: '2', title: 'Contested', 'data.site': 'Mine', _action: 'draft' }).expect(303);
     expect(await recordOf(id)).to.deep.include({ revision: 3, data: { site: 'Mine' } });

@@ -34,12 +34,13 @@ export interface RecordFormState {
   message?: string;
   /** The revision the form saves over (edit). */
   revision?: number;
-  conflict?: boolean;
+  /** After a conflict: what changed since the revision the form was opened on. */
+  conflictHref?: string;
 }
 
 const newRecordQuery = z.object({ templateId: objectId, folderId: objectId.optional() });
 const refusedSave = 'The record was not saved: check the fields below.';
-const conflictMessage = (revision: number): string => `Someone else saved this record while you were working on it (it is now at revision ${revision}). What you typed is below and not saved yet: open the record in another tab to see their change, then save again to replace it with yours.`;
+const conflictMessage = (revision: number): string => `Someone else saved this record while you were working on it (it is now at revision ${revision}). What you typed is below and not saved yet: look at their change, then save again to replace it with yours.`;
 
 /** Draws the record form (new or edit) with its values, errors and summary. */
 export async function showRecordForm(ctx: Context, runtime: PluginRuntime, state: RecordFormState, status = 200): Promise<void> {
@@ -55,7 +56,7 @@ export async function showRecordForm(ctx: Context, runtime: PluginRuntime, state
   const heading = record ? `Edit ${record.title}` : `New ${template.definition.name}`;
   const tail = record ? [{ href: recordHref(ctx, record.id), label: record.title }, { href: '', label: 'Edit' }] : [{ href: '', label: heading }];
   sendRecordsPage(ctx, runtime, 'form', {
-    title: heading, heading, record, templateName: template.definition.name, templateVersion: template.version, summary, conflict: state.conflict === true,
+    title: heading, heading, record, templateName: template.definition.name, templateVersion: template.version, summary, conflictHref: state.conflictHref,
     action: record ? `${recordHref(ctx, record.id)}/edit` : `${recordsBase(ctx)}/new`,
     templateId: template.templateId, folderId: state.folderId ?? '', revision: state.revision,
     autosaveKey: autosaveKey(ctx, record ?? { templateId: template.templateId, folderId: state.folderId }),
@@ -184,7 +185,7 @@ export function recordFormPages(): PageRoute[] {
           const refusal = shownRefusal(thrown);
           if (refusal.status === 409 && refusal.revision !== undefined) {
             const current = await reader.view(ctx, id, { audit: false });
-            return showEditForm(ctx, runtime, current, { ...typed, revision: refusal.revision, conflict: true, message: conflictMessage(refusal.revision) }, 409);
+            return showEditForm(ctx, runtime, current, { ...typed, revision: refusal.revision, message: conflictMessage(refusal.revision), ...(revision > 0 ? { conflictHref: `${recordHref(ctx, id)}/diff?from=${revision}&to=${refusal.revision}` } : {}) }, 409);
           }
           const message = refusal.status === 422 ? (action === 'complete' ? 'The record cannot be completed yet: check the fields below.' : refusedSave) : refusal.message;
           return showEditForm(ctx, runtime, view, { ...typed, errors: refusal.fields, message }, refusal.status);
