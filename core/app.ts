@@ -25,6 +25,7 @@ import { coreRoutes } from './http/core-routes.ts';
 import type { OwnedRoute } from './kernel/route-declaration.ts';
 import { createIdentity, type Identity } from './identity/create-identity.ts';
 import { prepareSetupToken } from './identity/setup-token.ts';
+import { createPeopleService } from './identity/people-service.ts';
 import type { PasswordHasher } from './identity/password-hasher.ts';
 import { createAccess, type Access } from './access/create-access.ts';
 import { createAudit, type Audit } from './audit/create-audit.ts';
@@ -93,6 +94,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   services.provide('core', 'core.folders', () => access.folderService);
   services.provide('core', 'core.shares', () => access.shareService);
   services.provide('core', 'core.pages', () => ({ render: renderPage, fragment: renderFragment, send: sendPage }));
+  services.provide('core', 'core.people', () => createPeopleService(db));
   let audit: Audit;
   try {
     audit = createAudit({ db, config, log, tenants: identity.tenants, renderPage });

@@ -16,6 +16,7 @@ export { signedIn, instanceAdmin, tenantRole, publicFormAccess, authenticationOf
 export { requestActor, type RequestActor } from './identity/request-actor.ts';
 export type { Authentication } from './identity/authenticator.ts';
 export type { User } from './identity/user-store.ts';
+export type { PeopleService } from './identity/people-service.ts';
 export type { Tenant } from './tenants/tenant-store.ts';
 export { tenantRoles, roleAtLeast, type TenantRole, type ParticipantRole } from './tenants/roles.ts';
 // Access control: object routes use tenantParticipant, then ctx.access.requireAccess(ctx, action, ref).

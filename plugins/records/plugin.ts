@@ -1,6 +1,7 @@
 // The records plugin: templates in fixed formats (forms, journals, measurements), records made from them
 // in the tenant's folders, with revisions, journal entries, signatures and folder structure templates.
 import { definePlugin } from '../../core/plugin-api.ts';
+import { folderRecordsPanel, recentRecordsPanel } from './pages/record-panels.ts';
 import { recordPages } from './pages/record-pages.ts';
 import { templatePages } from './pages/template-pages.ts';
 import { recordRoutes } from './routes/record-routes.ts';
@@ -26,7 +27,10 @@ export default definePlugin({
     for (const hook of recordHookNames) api.declareHook(hook);
     api.objectType('record', recordObjectType(records));
     for (const route of [...templateRoutes(), ...recordRoutes(), ...structureRoutes(), ...recordPages(), ...templatePages()]) api.route(route);
+    api.navEntry({ label: 'Records', path: (t) => `/t/${t}/records`, order: 10 });
     api.navEntry({ label: 'Templates', path: (t) => `/t/${t}/templates`, order: 20, roles: ['admin', 'manager'] });
+    api.panel('folder.page', folderRecordsPanel(records));
+    api.panel('tenant.home', recentRecordsPanel(records));
   },
   bootstrap(runtime) {
     runtime.services.get('records.api').start(runtime);

@@ -99,3 +99,12 @@ export async function acceptAsGuest(world: AccessWorld, token: string, email = '
   world.actors.guest = guest;
   return guest;
 }
+
+/** A top-level folder made by the admin and shared with the member (edit) and the viewer (view): where records tests put their records. */
+export async function sharedFolder(world: AccessWorld, name: string): Promise<string> {
+  const api = `/api/v1/t/${world.tenant}`;
+  const id = (await world.as('admin', 'post', `${api}/folders`).send({ name }).expect(201)).body.id as string;
+  await world.as('admin', 'post', `${api}/shares`).send({ objectType: 'folder', objectId: id, email: 'member@example.com', access: 'edit' }).expect(201);
+  await world.as('admin', 'post', `${api}/shares`).send({ objectType: 'folder', objectId: id, email: 'viewer@example.com', access: 'view' }).expect(201);
+  return id;
+}

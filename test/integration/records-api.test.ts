@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
-import { buildAccessWorld, type AccessWorld } from '../helpers/access-world.ts';
+import { buildAccessWorld, sharedFolder, type AccessWorld } from '../helpers/access-world.ts';
 import { tinyPngBase64 } from '../helpers/record-templates.ts';
 
 const inspection = {
@@ -26,9 +26,7 @@ forEachDatabase('the records API', (kind) => {
     this.timeout(60_000);
     app = await createTestApp(kind, { setup: { token: 'test-setup-token-0123456789' } });
     world = await buildAccessWorld(app);
-    folderId = (await world.as('admin', 'post', api('/folders')).send({ name: 'Site A' }).expect(201)).body.id;
-    await world.as('admin', 'post', api('/shares')).send({ objectType: 'folder', objectId: folderId, email: 'member@example.com', access: 'edit' }).expect(201);
-    await world.as('admin', 'post', api('/shares')).send({ objectType: 'folder', objectId: folderId, email: 'viewer@example.com', access: 'view' }).expect(201);
+    folderId = await sharedFolder(world, 'Site A');
     templateId = (await world.as('manager', 'post', api('/templates')).send(inspection).expect(201)).body.id;
   });
   after(async () => app?.close());

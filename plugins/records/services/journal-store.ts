@@ -30,12 +30,17 @@ export class JournalStore {
 
   /** Appends an entry after the record's last one (the caller holds the write transaction, so numbers never collide). */
   async append(input: { tenantId: string; recordId: string; text: string; data: Record<string, unknown>; correctsId: string | null; authorId: string }, transaction: Transaction): Promise<JournalEntry> {
-    const [last] = await this.#db.sequelize.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM records_entries WHERE tenant_id = $1 AND record_id = $2', { bind: [input.tenantId, input.recordId], type: QueryTypes.SELECT, transaction });
-    const entry: JournalEntry = { id: newId(), recordId: input.recordId, seq: Number(last?.seq ?? 0) + 1, text: input.text, data: input.data, correctsId: input.correctsId, authorId: input.authorId, createdAt: Date.now() };
+    const entry: JournalEntry = { id: newId(), recordId: input.recordId, seq: (await this.lastSeq(input.tenantId, input.recordId, transaction)) + 1, text: input.text, data: input.data, correctsId: input.correctsId, authorId: input.authorId, createdAt: Date.now() };
     await this.#db.sequelize.query(`INSERT INTO records_entries (${columns}, tenant_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, {
       bind: [entry.id, entry.recordId, entry.seq, entry.text, JSON.stringify(entry.data), entry.correctsId, entry.authorId, entry.createdAt, input.tenantId], type: QueryTypes.INSERT, transaction,
     });
     return entry;
+  }
+
+  /** The number of a record's last entry (entries are numbered 1, 2, 3... without gaps), 0 when it has none. */
+  async lastSeq(tenantId: string, recordId: string, transaction?: Transaction): Promise<number> {
+    const [last] = await this.#db.sequelize.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM records_entries WHERE tenant_id = $1 AND record_id = $2', { bind: [tenantId, recordId], type: QueryTypes.SELECT, transaction });
+    return Number(last?.seq ?? 0);
   }
 
   /** One entry of a record, or null. */

@@ -28,9 +28,11 @@ export interface RecordsParts {
  */
 export class RecordsApi {
   #parts: RecordsParts | null = null;
+  #runtime: PluginRuntime | null = null;
 
   /** Builds every part over the app's database and core's folder and sharing services. */
   start(runtime: PluginRuntime): void {
+    this.#runtime = runtime;
     const { db } = runtime;
     const deps: RecordsDeps = {
       db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db), structures: new StructureStore(db),
@@ -44,6 +46,12 @@ export class RecordsApi {
   get parts(): RecordsParts {
     if (!this.#parts) throw new Error('The records plugin was asked for its parts before it bootstrapped.');
     return this.#parts;
+  }
+
+  /** The runtime the plugin bootstrapped with: page panels, which core calls without one, reach core's services through it. */
+  get runtime(): PluginRuntime {
+    if (!this.#runtime) throw new Error('The records plugin was asked for its runtime before it bootstrapped.');
+    return this.#runtime;
   }
 }
 
