@@ -87,8 +87,8 @@ async function typeAtEnd(page: Page, selector: string, text: string): Promise<vo
 }
 
 /** Draws a wavy line across the signature pad with the mouse. */
-async function drawWithMouse(page: Page): Promise<void> {
-  const canvas = await page.$('[data-signature-pad] canvas');
+async function drawWithMouse(page: Page, selector = '[data-signature-pad] canvas'): Promise<void> {
+  const canvas = await page.$(selector);
   await canvas!.scrollIntoView();
   const box = (await canvas!.boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
@@ -372,6 +372,15 @@ describe('the record form\'s scripts and styles in a real browser, on a phone', 
     await page.click('[data-repeat-row]:nth-child(2) [data-repeat-remove]');
     expect((await rowsOf(page)).length).to.equal(1);
     expect(await page.$eval('[data-repeat-remove]', (button) => (button as HTMLButtonElement).disabled)).to.equal(true);
+    expect(problems.list).to.deep.equal([]);
+  });
+
+  it('a signature pad in a row that "Add another" made draws like the others', async () => {
+    const { page, problems } = await open('/group-signature.html');
+    await page.click('[data-repeat-add]');
+    await drawWithMouse(page, '[data-repeat-row]:nth-child(2) [data-signature-pad] canvas');
+    expect(await valueOf(page, '[name="data.checks.1.signed"]')).to.match(/^data:image\/png;base64,/);
+    expect(await valueOf(page, '[name="data.checks.0.signed"]'), 'the first row\'s pad is untouched').to.equal('');
     expect(problems.list).to.deep.equal([]);
   });
 

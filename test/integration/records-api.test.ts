@@ -128,6 +128,21 @@ forEachDatabase('the records API', (kind) => {
     await world.as('member', 'delete', api(`/records/${journal.id}`)).expect(204);
   });
 
+  it('a signature drawn in a journal entry is stored with its signer and served as an image', async () => {
+    const template = (await world.as('manager', 'post', api('/templates')).send({
+      name: 'Handover diary', kind: 'journal', fields: [{ key: 'site', type: 'text', label: 'Site' }],
+      entryFields: [{ key: 'received_by', type: 'signature', label: 'Received by', required: true }],
+    }).expect(201)).body;
+    const journal = (await world.as('member', 'post', api('/records')).send({ templateId: template.id, folderId, title: 'Handovers', data: {} }).expect(201)).body;
+    const unsigned = await world.as('member', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'Keys handed over.' }).expect(422);
+    expect(unsigned.body.error.details.fields).to.have.keys('data.received_by');
+    const entry = await world.as('member', 'post', api(`/records/${journal.id}/entries`)).send({ text: 'Keys handed over.', data: { received_by: { image: `data:image/png;base64,${tinyPngBase64}` } } }).expect(201);
+    const reference = entry.body.data.received_by as { signatureId: string; signedByName: string };
+    expect(reference.signedByName).to.equal('Member');
+    const png = await world.as('viewer', 'get', api(`/records/${journal.id}/signatures/${reference.signatureId}`)).expect(200);
+    expect(png.headers['content-type']).to.equal('image/png');
+  });
+
   it('a measurement record scores in-order over observed items as a percentage', async () => {
     const template = (await world.as('manager', 'post', api('/templates')).send({
       name: 'Mini TR', kind: 'measurement', fields: [1, 2, 3, 4, 5].map((n) => ({ key: `item${n}`, type: 'score', label: `Item ${n}` })),

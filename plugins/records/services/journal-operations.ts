@@ -3,7 +3,7 @@ import { AppError, auditEventOf, authenticationOf, hasControlCharacters, tenantA
 import type { JournalEntry } from './journal-store.ts';
 import { requireRecordAccess } from './record-access.ts';
 import { validateRecordData } from './record-data.ts';
-import { dataRefusal } from './record-input.ts';
+import { dataRefusal, resolveSignatures } from './record-input.ts';
 import type { RecordsDeps } from './records-deps.ts';
 
 /** A new journal entry: its text, the entry fields' data, and the entry it corrects, if any. */
@@ -46,7 +46,13 @@ export class JournalOperations {
       if (input.corrects && !(await this.#deps.journal.find(tenant.id, recordId, input.corrects, transaction))) {
         throw new AppError(422, 'unknown_entry', 'The entry to correct is not in this journal.', { details: { fields: { corrects: 'is not an entry of this journal' } } });
       }
-      const appended = await this.#deps.journal.append({ tenantId: tenant.id, recordId, text, data: checked.data, correctsId: input.corrects ?? null, authorId: user.id }, transaction);
+      // A signature drawn in an entry is stored like a form's: tied to its signer, the time and the record's revision.
+      const signed = resolveSignatures({
+        fields: version.definition.entryFields ?? [], data: checked.data, previous: {}, store: this.#deps.signatures,
+        tenantId: tenant.id, recordId, revision: record!.revision, signer: { id: user.id, name: user.name },
+      });
+      const appended = await this.#deps.journal.append({ tenantId: tenant.id, recordId, text, data: signed.data, correctsId: input.corrects ?? null, authorId: user.id }, transaction);
+      await signed.write(transaction);
       await this.#deps.records.touch(tenant.id, recordId, appended.createdAt, transaction);
       await ctx.audit.record(auditEventOf(ctx, { action: 'record.update', objectType: 'record', objectId: recordId, details: { entry: appended.seq, corrects: input.corrects ?? null } }), transaction);
       return appended;

@@ -103,10 +103,13 @@
     // Autosave and conditional fields learn about new or renumbered controls like about any edit.
     const announce = () => form?.dispatchEvent(new Event('input', { bubbles: true }));
 
+    // Widgets inside rows (a signature pad in a group) enhance a row when it is added: kirjuri:row-added.
     function appendRow() {
       const index = rows().length;
       container.append(rowFromTemplate(template, index));
-      return rows()[index];
+      const row = rows()[index];
+      row?.dispatchEvent(new CustomEvent('kirjuri:row-added', { bubbles: true }));
+      return row;
     }
 
     addButton?.addEventListener('click', () => {

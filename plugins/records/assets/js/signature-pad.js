@@ -189,8 +189,10 @@
     if (input.value) showDrawing(input.value);
   }
 
-  function enhanceAll() {
-    for (const pad of document.querySelectorAll('[data-signature-pad]')) {
+  function enhanceAll(root) {
+    for (const pad of root.querySelectorAll('[data-signature-pad]')) {
+      if (pad.dataset.signatureReady === 'true') continue;
+      pad.dataset.signatureReady = 'true';
       try {
         enhance(pad);
       } catch (error) {
@@ -199,6 +201,10 @@
     }
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', enhanceAll, { once: true });
-  else enhanceAll();
+  // A row a repeat group adds (a signature in a group) brings new pads.
+  document.addEventListener('kirjuri:row-added', (event) => {
+    if (event.target instanceof Element) enhanceAll(event.target);
+  });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => enhanceAll(document), { once: true });
+  else enhanceAll(document);
 })();
