@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { assertBlobKey } from './blob-key.ts';
 
 /** Bytes `start` to `end` of a blob, both inclusive (as in an HTTP Range header). */
 export interface BlobRange {
@@ -69,6 +70,17 @@ export function assertBlobRange(range: BlobRange): void {
   const { start, end } = range;
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
     throw new RangeError(`The blob range ${JSON.stringify({ start, end })} is not valid: start and end are whole byte offsets, 0 <= start <= end (end inclusive).`);
+  }
+}
+
+/** Refuses a put() before it writes anything (a bad key, an aborted signal), destroying the body as the contract says. */
+export function assertPutMayStart(key: string, body: Readable, signal: AbortSignal | undefined): void {
+  try {
+    assertBlobKey(key);
+    signal?.throwIfAborted();
+  } catch (error) {
+    body.destroy();
+    throw error;
   }
 }
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../kernel/create-logger.ts';
 import { assertBlobKey, assertBlobKeyPrefix } from './blob-key.ts';
-import { assertBlobRange, type BlobListEntry, type BlobPutOptions, type BlobPutResult, type BlobRange, type BlobStat, type BlobStore } from './blob-store.ts';
+import { assertBlobRange, assertPutMayStart, type BlobListEntry, type BlobPutOptions, type BlobPutResult, type BlobRange, type BlobStat, type BlobStore } from './blob-store.ts';
 import { BlobNotFoundError, BlobRangeError, BlobStoreError, BlobStoreFullError } from './blob-store-errors.ts';
 
 // Key segments start with a letter or digit (blob-key.ts), so these names never collide with a key.
@@ -87,13 +87,7 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, body: Readable, options: BlobPutOptions = {}): Promise<BlobPutResult> {
     const { signal } = options;
-    try {
-      assertBlobKey(key);
-      signal?.throwIfAborted();
-    } catch (error) {
-      body.destroy();
-      throw error;
-    }
+    assertPutMayStart(key, body, signal);
     const target = this.#pathOf(key);
     const temp = join(this.#tempDir, `${randomUUID()}${tempSuffix}`);
     // Destroying the body ends the loop below even while it waits for the next chunk.

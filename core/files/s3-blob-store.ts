@@ -3,7 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCom
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from '../kernel/create-logger.ts';
 import { assertBlobKey, assertBlobKeyPrefix, isBlobKey } from './blob-key.ts';
-import { assertBlobRange, type BlobListEntry, type BlobPutOptions, type BlobPutResult, type BlobRange, type BlobStat, type BlobStore } from './blob-store.ts';
+import { assertBlobRange, assertPutMayStart, type BlobListEntry, type BlobPutOptions, type BlobPutResult, type BlobRange, type BlobStat, type BlobStore } from './blob-store.ts';
 import { BlobNotFoundError, BlobRangeError, BlobStoreError, BlobStoreFullError } from './blob-store-errors.ts';
 
 /** Where an S3BlobStore keeps its blobs, and how it talks to the server. */
@@ -100,13 +100,7 @@ export class S3BlobStore implements BlobStore {
 
   async put(key: string, body: Readable, options: BlobPutOptions = {}): Promise<BlobPutResult> {
     const { signal } = options;
-    try {
-      assertBlobKey(key);
-      signal?.throwIfAborted();
-    } catch (error) {
-      body.destroy();
-      throw error;
-    }
+    assertPutMayStart(key, body, signal);
     let size = 0;
     const counted = new Transform({ transform(chunk: Buffer, _encoding, done) { size += chunk.length; done(null, chunk); } });
     // pipeline passes a body's error on to `counted` (so the upload fails and aborts) and destroys the
