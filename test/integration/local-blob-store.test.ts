@@ -56,11 +56,14 @@ describe('LocalBlobStore', () => {
       expect((await collect(store.list('tenants/t2/'))).map((e) => e.key).sort()).to.deep.equal(['tenants/t2/ab', 'tenants/t2/ab/cd']);
     });
 
-    it('put() fsyncs the file before renaming it into place and the directory after', async () => {
+    it('put() fsyncs the blob file, the parents of the directories it made, and the blob\'s directory after the rename', async () => {
       const sync = sinon.spy(prototype, 'sync');
       await store.put('tenants/t3/synced', streamOf(Buffer.from('durable')));
-      // The file itself, the new directories' parents (tenants/t3 and its _sy were made), and the blob's directory.
-      expect(sync.callCount).to.be.at.least(3);
+      // The file, tenants/ (t3 is new in it), tenants/t3/ (_sy is new in it), and _sy/ after the rename.
+      expect(sync.callCount).to.be.at.least(4);
+      sync.resetHistory();
+      await store.put('tenants/t3/sybling', streamOf(Buffer.from('same directory')));
+      expect(sync.callCount, 'the file and its directory').to.equal(2);
     });
 
     it('a temporary file a crash left before its rename is invisible, and open() removes it once older than the grace period', async () => {
