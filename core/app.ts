@@ -29,6 +29,8 @@ import { createPeopleService } from './identity/people-service.ts';
 import type { PasswordHasher } from './identity/password-hasher.ts';
 import { createAccess, type Access } from './access/create-access.ts';
 import { createAudit, type Audit } from './audit/create-audit.ts';
+import { createBlobStore } from './files/create-blob-store.ts';
+import type { BlobStore } from './files/blob-store.ts';
 
 /** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
 export interface KirjuriApp {
@@ -50,9 +52,11 @@ export interface KirjuriApp {
   access: Access;
   /** The audit log: writer, queries, verification, checkpoints, retention. */
   audit: Audit;
+  /** Where encrypted blobs live (files.store): the local disk or an S3 bucket; plugins get it as `core.blobs`. */
+  blobs: BlobStore;
   /** The one-time setup token to print at start, or null (set up already, or it comes from setup.token). */
   setupToken: string | null;
-  /** Stops jobs, destroys plugins in reverse order and closes the database. Safe to call twice. */
+  /** Stops jobs, destroys plugins in reverse order, closes the database and the blob store. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -86,7 +90,18 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   const renderPage = createPageRenderer(themes, declarations.pages);
   const renderFragment = createFragmentRenderer(themes);
 
-  const db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
+  const blobs = await createBlobStore(config, log);
+  let db: Database;
+  try {
+    db = await openDatabase({ config: config.database, dataDir: config.dataDir, log });
+  } catch (error) {
+    await blobs.close().catch(() => undefined);
+    throw error;
+  }
+  const closeStores = async (): Promise<void> => {
+    await db.close().catch(() => undefined);
+    await blobs.close().catch(() => undefined);
+  };
   const identity = createIdentity(db, config, { renderPage, hasher: options.passwordHasher });
   const access = createAccess({
     db, identity, pluginObjectTypes: declarations.objectTypes, renderPage, pageExtensions: declarations.pages, publicUrl: config.server.publicUrl, inviteDays: config.shares.inviteDays,
@@ -95,11 +110,12 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   services.provide('core', 'core.shares', () => access.shareService);
   services.provide('core', 'core.pages', () => ({ render: renderPage, fragment: renderFragment, send: sendPage }));
   services.provide('core', 'core.people', () => createPeopleService(db));
+  services.provide('core', 'core.blobs', () => blobs);
   let audit: Audit;
   try {
     audit = createAudit({ db, config, log, tenants: identity.tenants, renderPage });
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await closeStores();
     throw error;
   }
 
@@ -128,7 +144,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     for (const job of audit.jobs) scheduler.add(job);
     for (const job of declarations.jobs) scheduler.add(job);
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await closeStores();
     throw error;
   }
 
@@ -156,9 +172,13 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     } finally {
       // What plugins queued while stopping is written too; then the database closes.
       await audit.close().catch((error: unknown) => log.error({ err: error }, 'Writing the queued audit entries failed'));
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        await blobs.close().catch((error: unknown) => log.error({ err: error }, 'Closing the blob store failed'));
+      }
     }
   })());
 
-  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, setupToken, close };
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, blobs, setupToken, close };
 }

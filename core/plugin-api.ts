@@ -41,3 +41,6 @@ export { formValue } from './web/form-value.ts';
 export type { MigrationContext } from './db/migration-files.ts';
 export { timeValue } from './db/row-values.ts';
 export { folderName } from './folders/folder-name.ts';
+// Blob storage (`core.blobs`): it only ever holds ciphertext; the encryption sits above it.
+export type { BlobStore, BlobRange, BlobPutOptions, BlobPutResult, BlobStat, BlobListEntry } from './files/blob-store.ts';
+export { BlobStoreError, BlobNotFoundError, BlobStoreFullError, BlobRangeError, InvalidBlobKeyError } from './files/blob-store-errors.ts';

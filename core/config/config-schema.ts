@@ -54,6 +54,23 @@ export const configSchema = z.strictObject({
   shares: z.strictObject({
     inviteDays: z.number().int().min(1).max(365),
   }),
+  files: z.strictObject({
+    store: z.enum(['local', 's3']),
+    localDir: z.string().min(1).nullable(),
+    s3: z.strictObject({
+      endpoint: z.url({ protocol: /^https?$/ }).nullable(),
+      region: z.string().min(1),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens').nullable(),
+      prefix: z.string().regex(/^([A-Za-z0-9][A-Za-z0-9._-]*\/)*$/, 'must be empty or segments of letters, digits, ".", "_" and "-" ending in "/", such as "kirjuri/"'),
+      accessKeyId: z.string().min(1).nullable(),
+      secretAccessKey: z.string().min(1).nullable(),
+      forcePathStyle: z.boolean(),
+    }).refine((s) => (s.accessKeyId === null) === (s.secretAccessKey === null), {
+      message: 'accessKeyId and secretAccessKey must be set together (or both left null for the SDK\'s own credentials)', path: ['secretAccessKey'],
+    }),
+  }).refine((f) => f.store !== 's3' || f.s3.bucket !== null, {
+    message: 'must be set when files.store is "s3"', path: ['s3', 'bucket'],
+  }),
   reports: z.strictObject({ chromium: z.string().min(1).nullable() }),
   backup: z.strictObject({
     dir: z.string().min(1).nullable(),

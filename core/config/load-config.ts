@@ -95,6 +95,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KirjuriConfig {
   if (config.server.certFile) config.server.certFile = absolute(config.server.certFile);
   if (config.server.keyFile) config.server.keyFile = absolute(config.server.keyFile);
   if (config.backup.dir) config.backup.dir = absolute(config.backup.dir);
+  if (config.files.localDir) config.files.localDir = absolute(config.files.localDir);
   config.plugins.extraDirs = config.plugins.extraDirs.map(absolute);
   return deepFreeze(config);
 }

@@ -5,7 +5,7 @@ export type { Logger } from 'pino';
 /** Keys whose values never reach a log line, wherever they appear. */
 const redactedPaths = [
   'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'clientSecret', '*.clientSecret',
-  'masterKey', '*.masterKey', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
+  'masterKey', '*.masterKey', 'secretAccessKey', '*.secretAccessKey', '*.*.secretAccessKey', '*.*.*.secretAccessKey', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
   'headers.cookie', 'headers.authorization',
 ];
 

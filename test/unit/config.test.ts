@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../core/config/index.ts';
+import { createLogger } from '../../core/kernel/create-logger.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'kirjuri-config-'));
 const file = (name: string, text: string): string => {
@@ -82,5 +84,59 @@ describe('loadConfig()', () => {
   it('loadConfig() requires certFile and keyFile together', () => {
     const problems = problemsOf(() => loadConfig({ env: {}, overrides: { server: { certFile: '/x.crt' } } }));
     expect(problems.join('\n')).to.contain('certFile and keyFile must be set together');
+  });
+
+  it('loadConfig() keeps blobs in the local store under the data directory by default', () => {
+    const config = loadConfig({ env: {}, cwd: '/srv/kirjuri' });
+    expect(config.files).to.deep.equal({
+      store: 'local',
+      localDir: null,
+      s3: { endpoint: null, region: 'us-east-1', bucket: null, prefix: '', accessKeyId: null, secretAccessKey: null, forcePathStyle: false },
+    });
+  });
+
+  it('loadConfig() reads the blob store settings from KIRJURI_FILES_* and KIRJURI_S3_*, and makes files.localDir absolute', () => {
+    const config = loadConfig({
+      cwd: '/srv/kirjuri',
+      env: {
+        KIRJURI_FILES_STORE: 's3', KIRJURI_FILES_LOCAL_DIR: 'blob-disk', KIRJURI_S3_ENDPOINT: 'https://s3.example:9000', KIRJURI_S3_REGION: 'eu-north-1',
+        KIRJURI_S3_BUCKET: 'kirjuri-blobs', KIRJURI_S3_PREFIX: 'prod/kirjuri/', KIRJURI_S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', KIRJURI_S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI', KIRJURI_S3_FORCE_PATH_STYLE: 'true',
+      },
+    });
+    expect(config.files).to.deep.equal({
+      store: 's3',
+      localDir: '/srv/kirjuri/blob-disk',
+      s3: { endpoint: 'https://s3.example:9000', region: 'eu-north-1', bucket: 'kirjuri-blobs', prefix: 'prod/kirjuri/', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI', forcePathStyle: true },
+    });
+  });
+
+  it('loadConfig() refuses bad blob store settings, naming each key and the variable it came from', () => {
+    const problems = problemsOf(() => loadConfig({
+      env: { KIRJURI_FILES_STORE: 'ftp', KIRJURI_S3_ENDPOINT: 'not a url', KIRJURI_S3_BUCKET: 'Bad_Bucket', KIRJURI_S3_PREFIX: 'no-slash', KIRJURI_S3_FORCE_PATH_STYLE: 'maybe' },
+    })).join('\n');
+    expect(problems).to.match(/^files\.store \(from KIRJURI_FILES_STORE\): .*"local".*"s3"/m);
+    expect(problems).to.match(/^files\.s3\.endpoint \(from KIRJURI_S3_ENDPOINT\): /m);
+    expect(problems).to.match(/^files\.s3\.bucket \(from KIRJURI_S3_BUCKET\): must be an S3 bucket name/m);
+    expect(problems).to.match(/^files\.s3\.prefix \(from KIRJURI_S3_PREFIX\): must be empty or segments .* ending in "\/"/m);
+    expect(problems).to.match(/^files\.s3\.forcePathStyle \(from KIRJURI_S3_FORCE_PATH_STYLE\): /m);
+  });
+
+  it('loadConfig() requires a bucket for the S3 store, and the access key id and secret together', () => {
+    expect(problemsOf(() => loadConfig({ env: { KIRJURI_FILES_STORE: 's3' } }))).to.deep.equal(['files.s3.bucket: must be set when files.store is "s3".']);
+    const problems = problemsOf(() => loadConfig({ env: { KIRJURI_S3_ACCESS_KEY_ID: 'AKIDEXAMPLE' } }));
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^files\.s3\.secretAccessKey: accessKeyId and secretAccessKey must be set together/);
+  });
+
+});
+
+describe('createLogger()', () => {
+  it('createLogger() never writes the S3 secret, wherever a logged object carries it', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    const log = createLogger('info', sink);
+    log.info({ secretAccessKey: 'top', s3: { secretAccessKey: 'one' }, files: { s3: { secretAccessKey: 'two' } }, config: { files: { s3: { secretAccessKey: 'three' } } } }, 'settings');
+    expect(lines.join('')).not.to.match(/top|one|two|three/);
+    expect(lines.join('')).to.contain('[redacted]');
   });
 });
