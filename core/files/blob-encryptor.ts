@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { blobChunkSize, blobFormatVersion, encodeBlobHeader, sealChunk, type BlobHeader, type DataKey } from './blob-format.ts';
+
+/** What the encryptor knows once the whole plaintext went through: what the blob's row records. */
+export interface BlobEncryptionSummary {
+  formatVersion: number;
+  plaintextSize: number;
+  ciphertextSize: number;
+  /** Hex SHA-256 of the plaintext (shown to users, checked by integrity checks). */
+  plaintextSha256: string;
+}
+
+/** Who the blob is: bound into its header, and so into every chunk. */
+export interface BlobEncryptorOptions {
+  key: DataKey;
+  tenantId: string;
+  blobId: string;
+  /** The tenant key version the data key is wrapped under (BlobKeys.newDataKey says). */
+  tenantKeyVersion: number;
+}
+
+/**
+ * Encrypts a plaintext stream into the blob format (blob-format.ts) with constant memory: at most one
+ * chunk of plaintext is held, because a full chunk can only be sealed once the next byte (not last)
+ * or the end (last) has come. `summary` resolves after the last chunk with sizes and the SHA-256,
+ * and rejects when the stream fails or is destroyed first.
+ */
+export class BlobEncryptor extends Transform {
+  /** Sizes and plaintext SHA-256, once the end has been written. */
+  readonly summary: Promise<BlobEncryptionSummary>;
+  readonly #key: DataKey;
+  readonly #header: BlobHeader;
+  readonly #hash = createHash('sha256');
+  readonly #pending = Buffer.allocUnsafe(blobChunkSize);
+  #fill = 0;
+  #index = 0;
+  #plaintextSize = 0;
+  #ciphertextSize = 0;
+  #settle!: { resolve(summary: BlobEncryptionSummary): void; reject(error: Error): void };
+
+  constructor(options: BlobEncryptorOptions) {
+    super();
+    this.#key = options.key;
+    this.#header = encodeBlobHeader({ tenantId: options.tenantId, blobId: options.blobId, tenantKeyVersion: options.tenantKeyVersion, noncePrefix: randomBytes(7) });
+    this.summary = new Promise((resolve, reject) => { this.#settle = { resolve, reject }; });
+    // Whoever only pipes the stream learns of a failure from the stream; the summary must not also crash the process.
+    this.summary.catch(() => undefined);
+    this.#emit(this.#header.bytes);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.#hash.update(chunk);
+      this.#plaintextSize += chunk.length;
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (this.#fill === blobChunkSize) {
+          this.#seal(this.#pending, false);
+          this.#fill = 0;
+        }
+        // A whole chunk with more bytes after it in this same piece needs no copy.
+        if (this.#fill === 0 && chunk.length - offset > blobChunkSize) {
+          this.#seal(chunk.subarray(offset, offset + blobChunkSize), false);
+          offset += blobChunkSize;
+          continue;
+        }
+        const taken = Math.min(blobChunkSize - this.#fill, chunk.length - offset);
+        chunk.copy(this.#pending, this.#fill, offset, offset + taken);
+        this.#fill += taken;
+        offset += taken;
+      }
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.#seal(this.#pending.subarray(0, this.#fill), true);
+      this.#fill = 0;
+      this.#settle.resolve({
+        formatVersion: blobFormatVersion, plaintextSize: this.#plaintextSize, ciphertextSize: this.#ciphertextSize, plaintextSha256: this.#hash.digest('hex'),
+      });
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#settle.reject(error ?? new Error('The blob encryptor was closed before the whole file was written.'));
+    this.#pending.fill(0);
+    callback(error);
+  }
+
+  #seal(plaintext: Buffer, last: boolean): void {
+    const [ciphertext, tag] = sealChunk(this.#key, this.#header, this.#index, last, plaintext);
+    this.#index += 1;
+    this.#emit(ciphertext);
+    this.#emit(tag);
+  }
+
+  #emit(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.#ciphertextSize += bytes.length;
+    this.push(bytes);
+  }
+}
+
+/** A new encryptor for one blob (see BlobEncryptor). */
+export function createBlobEncryptor(options: BlobEncryptorOptions): BlobEncryptor {
+  return new BlobEncryptor(options);
+}
