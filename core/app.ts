@@ -28,6 +28,8 @@ import { prepareSetupToken } from './identity/setup-token.ts';
 import type { PasswordHasher } from './identity/password-hasher.ts';
 import { createAccess, type Access } from './access/create-access.ts';
 import { createAudit, type Audit } from './audit/create-audit.ts';
+import { openKeyring, type Keyring } from './crypto/keyring.ts';
+import type {} from './crypto/key-service.ts';
 
 /** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
 export interface KirjuriApp {
@@ -49,6 +51,8 @@ export interface KirjuriApp {
   access: Access;
   /** The audit log: writer, queries, verification, checkpoints, retention. */
   audit: Audit;
+  /** The keyring: master key versions, tenant keys, blob data keys, rotation. */
+  keys: Keyring;
   /** The one-time setup token to print at start, or null (set up already, or it comes from setup.token). */
   setupToken: string | null;
   /** Stops jobs, destroys plugins in reverse order and closes the database. Safe to call twice. */
@@ -116,8 +120,12 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     log: log.child({ plugin: plugin.definition.name }), db, services, hooks,
   });
   let setupToken: string | null;
+  let keys: Keyring;
+  // Built below, after migrations and before any plugin bootstraps (services build just before that).
+  services.provide('core', 'core.keys', () => keys);
   try {
     await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
+    keys = await openKeyring({ db, config, log, audit: audit.log });
     setupToken = await prepareSetupToken(db, { configuredToken: config.setup.token, setUp: await identity.users.anyExists() });
     await services.build('core');
     await bootstrapPlugins(plugins, runtimeFor, services);
@@ -154,9 +162,10 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     } finally {
       // What plugins queued while stopping is written too; then the database closes.
       await audit.close().catch((error: unknown) => log.error({ err: error }, 'Writing the queued audit entries failed'));
+      keys.close();
       await db.close();
     }
   })());
 
-  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, setupToken, close };
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, keys, setupToken, close };
 }
