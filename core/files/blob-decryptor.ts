@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { BlobIntegrityError } from './blob-integrity-error.ts';
-import { blobHeaderLength, blobTagLength, decodeBlobHeader, openChunk, sealedChunkSize, type BlobHeader, type DataKey } from './blob-format.ts';
+import { blobHeaderLength, blobTagLength, decodeBlobHeader, openChunk, outputPieceSize, sealedChunkSize, type BlobHeader, type DataKey } from './blob-format.ts';
+import { CoalescedOutput } from './coalesced-output.ts';
 
 /** The blob the caller expects (from its row) and its data key (BlobKeys.dataKeyOf). */
 export interface BlobDecryptorOptions {
@@ -12,7 +13,7 @@ export interface BlobDecryptorOptions {
 /**
  * Decrypts a stored blob (blob-format.ts) as a stream with constant memory, failing with a
  * BlobIntegrityError on anything but the untouched file of exactly this tenant's blob under this key.
- * A chunk's plaintext is pushed only after its tag verified, and a full chunk is opened only once the
+ * A chunk's plaintext is pushed only after its tag verified (gathered into pieces of about 256 KiB), and a full chunk is opened only once the
  * next byte (so it is not the last) or the end (so it must be) has come: a file cut off at a chunk
  * boundary, or with bytes after its last chunk, fails too.
  */
@@ -24,6 +25,7 @@ export class BlobDecryptor extends Transform {
   #headerFill = 0;
   #header: BlobHeader | null = null;
   readonly #frame = Buffer.allocUnsafe(sealedChunkSize);
+  readonly #output = new CoalescedOutput(outputPieceSize);
   #fill = 0;
   #index = 0;
 
@@ -64,6 +66,8 @@ export class BlobDecryptor extends Transform {
     try {
       if (this.#header === null) throw this.#failure('it ends inside its header (the file was cut off)');
       this.#openLast(this.#frame.subarray(0, this.#fill));
+      const rest = this.#output.take();
+      if (rest) this.push(rest);
       callback();
     } catch (error) {
       callback(error as Error);
@@ -88,7 +92,8 @@ export class BlobDecryptor extends Transform {
       throw this.#failure(`chunk ${this.#index} does not authenticate (a changed byte, a reordered, repeated or missing chunk, or a wrong key)`);
     }
     this.#index += 1;
-    this.push(plaintext);
+    const gathered = this.#output.add(plaintext);
+    if (gathered) this.push(gathered);
   }
 
   #openLast(sealed: Buffer): void {
@@ -101,7 +106,8 @@ export class BlobDecryptor extends Transform {
       throw this.#failure(`its last chunk (chunk ${this.#index}) does not authenticate (a changed byte, a file cut off inside a chunk, or a wrong key)`);
     }
     this.#index += 1;
-    if (plaintext.length > 0) this.push(plaintext);
+    const gathered = this.#output.add(plaintext);
+    if (gathered) this.push(gathered);
   }
 
   #failure(reason: string): BlobIntegrityError {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { blobChunkSize, blobFormatVersion, encodeBlobHeader, sealChunk, type BlobHeader, type DataKey } from './blob-format.ts';
+import { blobChunkSize, blobFormatVersion, encodeBlobHeader, outputPieceSize, sealChunk, type BlobHeader, type DataKey } from './blob-format.ts';
+import { CoalescedOutput } from './coalesced-output.ts';
 
 /** What the encryptor knows once the whole plaintext went through: what the blob's row records. */
 export interface BlobEncryptionSummary {
@@ -23,7 +24,7 @@ export interface BlobEncryptorOptions {
 /**
  * Encrypts a plaintext stream into the blob format (blob-format.ts) with constant memory: at most one
  * chunk of plaintext is held, because a full chunk can only be sealed once the next byte (not last)
- * or the end (last) has come. `summary` resolves after the last chunk with sizes and the SHA-256,
+ * or the end (last) has come, and about 256 KiB of ciphertext before it is pushed. `summary` resolves after the last chunk with sizes and the SHA-256,
  * and rejects when the stream fails or is destroyed first.
  */
 export class BlobEncryptor extends Transform {
@@ -33,6 +34,7 @@ export class BlobEncryptor extends Transform {
   readonly #header: BlobHeader;
   readonly #hash = createHash('sha256');
   readonly #pending = Buffer.allocUnsafe(blobChunkSize);
+  readonly #output = new CoalescedOutput(outputPieceSize);
   #fill = 0;
   #index = 0;
   #plaintextSize = 0;
@@ -80,6 +82,8 @@ export class BlobEncryptor extends Transform {
     try {
       this.#seal(this.#pending.subarray(0, this.#fill), true);
       this.#fill = 0;
+      const rest = this.#output.take();
+      if (rest) this.push(rest);
       this.#settle.resolve({
         formatVersion: blobFormatVersion, plaintextSize: this.#plaintextSize, ciphertextSize: this.#ciphertextSize, plaintextSha256: this.#hash.digest('hex'),
       });
@@ -103,9 +107,9 @@ export class BlobEncryptor extends Transform {
   }
 
   #emit(bytes: Buffer): void {
-    if (bytes.length === 0) return;
     this.#ciphertextSize += bytes.length;
-    this.push(bytes);
+    const gathered = this.#output.add(bytes);
+    if (gathered) this.push(gathered);
   }
 }
 

@@ -32,6 +32,8 @@ export const blobChunkSize = 64 * 1024;
 export const blobTagLength = 16;
 /** A full chunk as stored: ciphertext and tag. */
 export const sealedChunkSize = blobChunkSize + blobTagLength;
+/** About how many bytes the encryptor and decryptor gather before they push (see CoalescedOutput). */
+export const outputPieceSize = 256 * 1024;
 /** Chunk indexes are 32-bit: at most 2^32 chunks (256 TiB) per blob. */
 export const maxBlobChunks = 2 ** 32;
 
