@@ -2,6 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { BlobIntegrityError } from './blob-integrity-error.ts';
 import { blobHeaderLength, blobTagLength, decodeBlobHeader, openChunk, outputPieceSize, sealedChunkSize, type BlobHeader, type DataKey } from './blob-format.ts';
 import { CoalescedOutput } from './coalesced-output.ts';
+import { HeldBackFrames } from './held-back-frames.ts';
 
 /** The blob the caller expects (from its row) and its data key (BlobKeys.dataKeyOf). */
 export interface BlobDecryptorOptions {
@@ -24,9 +25,8 @@ export class BlobDecryptor extends Transform {
   readonly #headerBytes: Buffer;
   #headerFill = 0;
   #header: BlobHeader | null = null;
-  readonly #frame = Buffer.allocUnsafe(sealedChunkSize);
+  readonly #frames = new HeldBackFrames(sealedChunkSize);
   readonly #output = new CoalescedOutput(outputPieceSize);
-  #fill = 0;
   #index = 0;
 
   constructor(options: BlobDecryptorOptions) {
@@ -39,23 +39,7 @@ export class BlobDecryptor extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
-      let offset = this.#takeHeader(chunk);
-      while (offset < chunk.length) {
-        if (this.#fill === sealedChunkSize) {
-          this.#openMiddle(this.#frame);
-          this.#fill = 0;
-        }
-        // A whole chunk with more bytes after it in this same piece needs no copy.
-        if (this.#fill === 0 && chunk.length - offset > sealedChunkSize) {
-          this.#openMiddle(chunk.subarray(offset, offset + sealedChunkSize));
-          offset += sealedChunkSize;
-          continue;
-        }
-        const taken = Math.min(sealedChunkSize - this.#fill, chunk.length - offset);
-        chunk.copy(this.#frame, this.#fill, offset, offset + taken);
-        this.#fill += taken;
-        offset += taken;
-      }
+      this.#frames.push(chunk, this.#takeHeader(chunk), (frame) => this.#openMiddle(frame));
       callback();
     } catch (error) {
       callback(error as Error);
@@ -65,7 +49,7 @@ export class BlobDecryptor extends Transform {
   override _flush(callback: TransformCallback): void {
     try {
       if (this.#header === null) throw this.#failure('it ends inside its header (the file was cut off)');
-      this.#openLast(this.#frame.subarray(0, this.#fill));
+      this.#openLast(this.#frames.last());
       const rest = this.#output.take();
       if (rest) this.push(rest);
       callback();

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { blobChunkSize, blobFormatVersion, encodeBlobHeader, outputPieceSize, sealChunk, type BlobHeader, type DataKey } from './blob-format.ts';
 import { CoalescedOutput } from './coalesced-output.ts';
+import { HeldBackFrames } from './held-back-frames.ts';
 
 /** What the encryptor knows once the whole plaintext went through: what the blob's row records. */
 export interface BlobEncryptionSummary {
@@ -33,9 +34,8 @@ export class BlobEncryptor extends Transform {
   readonly #key: DataKey;
   readonly #header: BlobHeader;
   readonly #hash = createHash('sha256');
-  readonly #pending = Buffer.allocUnsafe(blobChunkSize);
+  readonly #frames = new HeldBackFrames(blobChunkSize);
   readonly #output = new CoalescedOutput(outputPieceSize);
-  #fill = 0;
   #index = 0;
   #plaintextSize = 0;
   #ciphertextSize = 0;
@@ -55,23 +55,7 @@ export class BlobEncryptor extends Transform {
     try {
       this.#hash.update(chunk);
       this.#plaintextSize += chunk.length;
-      let offset = 0;
-      while (offset < chunk.length) {
-        if (this.#fill === blobChunkSize) {
-          this.#seal(this.#pending, false);
-          this.#fill = 0;
-        }
-        // A whole chunk with more bytes after it in this same piece needs no copy.
-        if (this.#fill === 0 && chunk.length - offset > blobChunkSize) {
-          this.#seal(chunk.subarray(offset, offset + blobChunkSize), false);
-          offset += blobChunkSize;
-          continue;
-        }
-        const taken = Math.min(blobChunkSize - this.#fill, chunk.length - offset);
-        chunk.copy(this.#pending, this.#fill, offset, offset + taken);
-        this.#fill += taken;
-        offset += taken;
-      }
+      this.#frames.push(chunk, 0, (frame) => this.#seal(frame, false));
       callback();
     } catch (error) {
       callback(error as Error);
@@ -80,8 +64,8 @@ export class BlobEncryptor extends Transform {
 
   override _flush(callback: TransformCallback): void {
     try {
-      this.#seal(this.#pending.subarray(0, this.#fill), true);
-      this.#fill = 0;
+      this.#seal(this.#frames.last(), true);
+      this.#frames.wipe();
       const rest = this.#output.take();
       if (rest) this.push(rest);
       this.#settle.resolve({
@@ -95,7 +79,7 @@ export class BlobEncryptor extends Transform {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#settle.reject(error ?? new Error('The blob encryptor was closed before the whole file was written.'));
-    this.#pending.fill(0);
+    this.#frames.wipe();
     callback(error);
   }
 
