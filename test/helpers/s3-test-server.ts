@@ -1,6 +1,6 @@
 // A local S3-compatible server for tests: s3rver on 127.0.0.1 (port 0, a temporary directory), with
 // three operations it lacks or cannot do on OpenSSL 3 added in front of it, over its own file store:
-//   - ListMultipartUploads and AbortMultipartUpload (s3rver answers "not implemented" / 405), which
+//   - ListMultipartUploads and AbortMultipartUpload (s3rver refuses them with a NotImplemented error or a 405), which
 //     lib-storage needs to clean up a failed upload and the tests need to see that nothing dangles;
 //   - ListObjectsV2 continuation tokens (s3rver encrypts them with DES, which OpenSSL 3 refuses, so
 //     every truncated page fails): the same listing with an opaque base64url token.
