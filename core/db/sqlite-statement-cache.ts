@@ -42,14 +42,15 @@ export class SqliteStatementCache {
     }));
   }
 
-  async #use<R>(sql: string, bind: readonly unknown[], work: (statement: Statement, parameters: Record<string, unknown>) => Promise<R>): Promise<R> {
+  async #use<R>(sql: string, bind: readonly unknown[], work: (statement: Statement, parameters: unknown[]) => Promise<R>): Promise<R> {
     const pooled = this.#idle(sql);
     pooled.busy += 1;
     this.#inFlight += 1;
     try {
       const statement = await pooled.statement;
-      const parameters: Record<string, unknown> = {};
-      bind.forEach((value, i) => { parameters[`$${i + 1}`] = typeof value === 'boolean' ? Number(value) : value; });
+      // Bound by position (the SQL's $N became ?N when prepared): an object of "$N" names costs a name
+      // lookup per value in the driver, which showed in profiles of the audit log's 900-value inserts.
+      const parameters = bind.map((value) => (typeof value === 'boolean' ? Number(value) : value));
       return await work(statement, parameters);
     } finally {
       pooled.busy -= 1;
@@ -81,7 +82,7 @@ export class SqliteStatementCache {
     if (pool.length >= copiesPerSql) return pool.reduce((least, pooled) => (pooled.busy < least.busy ? pooled : least));
     if (this.#count >= maxStatements) throw new Error(`More than ${maxStatements} statements went through the read cache: build SQL from constants and bind the values.`);
     const statement = new Promise<Statement>((resolve, reject) => {
-      const prepared: Statement = this.#connection.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(prepared)));
+      const prepared: Statement = this.#connection.prepare(positionalSql(sql), (error: Error | null) => (error ? reject(error) : resolve(prepared)));
     });
     const pooled: PooledStatement = { statement, busy: 0 };
     // A statement that failed to prepare (a typo) is not kept: the next call reports the error again.
@@ -94,6 +95,11 @@ export class SqliteStatementCache {
     this.#count += 1;
     return pooled;
   }
+}
+
+/** `$1, $2, ...` as SQLite's numbered `?1, ?2, ...` (same numbers), outside quoted text, so values bind by position. */
+export function positionalSql(sql: string): string {
+  return sql.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 === 1 ? part : part.replace(/\$(\d+)/g, '?$1'))).join('');
 }
 
 interface PooledStatement {
