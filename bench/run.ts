@@ -10,8 +10,9 @@ import { objectViewScenario } from './scenarios/object-view-scenario.ts';
 import { auditVerifyScenario } from './scenarios/audit-verify-scenario.ts';
 import { recordsCreateScenario } from './scenarios/records-create-scenario.ts';
 import { recordsListScenario } from './scenarios/records-list-scenario.ts';
+import { blobCryptoScenario } from './scenarios/blob-crypto-scenario.ts';
 
-const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario, recordsCreateScenario, recordsListScenario];
+const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario, recordsCreateScenario, recordsListScenario, blobCryptoScenario];
 
 function positiveInteger(value: string): number {
   const n = Number(value);

@@ -31,6 +31,8 @@ import { createAccess, type Access } from './access/create-access.ts';
 import { createAudit, type Audit } from './audit/create-audit.ts';
 import { createBlobStore } from './files/create-blob-store.ts';
 import type { BlobStore } from './files/blob-store.ts';
+import { openKeyring, type Keyring } from './crypto/keyring.ts';
+import type {} from './crypto/key-service.ts';
 
 /** A booted Kirjuri: the Koa app (not listening: tests use app.callback()), its parts, and close(). */
 export interface KirjuriApp {
@@ -54,6 +56,8 @@ export interface KirjuriApp {
   audit: Audit;
   /** Where encrypted blobs live (files.store): the local disk or an S3 bucket; plugins get it as `core.blobs`. */
   blobs: BlobStore;
+  /** The keyring: master key versions, tenant keys, blob data keys, rotation. */
+  keys: Keyring;
   /** The one-time setup token to print at start, or null (set up already, or it comes from setup.token). */
   setupToken: string | null;
   /** Stops jobs, destroys plugins in reverse order, closes the database and the blob store. Safe to call twice. */
@@ -134,8 +138,12 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     log: log.child({ plugin: plugin.definition.name }), db, services, hooks,
   });
   let setupToken: string | null;
+  let keys: Keyring;
+  // Built below, after migrations and before any plugin bootstraps (services build just before that).
+  services.provide('core', 'core.keys', () => keys);
   try {
     await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
+    keys = await openKeyring({ db, config, log, audit: audit.log });
     setupToken = await prepareSetupToken(db, { configuredToken: config.setup.token, setUp: await identity.users.anyExists() });
     await services.build('core');
     await bootstrapPlugins(plugins, runtimeFor, services);
@@ -144,6 +152,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     for (const job of audit.jobs) scheduler.add(job);
     for (const job of declarations.jobs) scheduler.add(job);
   } catch (error) {
+    (keys! as Keyring | undefined)?.close();
     await closeStores();
     throw error;
   }
@@ -172,6 +181,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     } finally {
       // What plugins queued while stopping is written too; then the database closes.
       await audit.close().catch((error: unknown) => log.error({ err: error }, 'Writing the queued audit entries failed'));
+      keys.close();
       try {
         await db.close();
       } finally {
@@ -180,5 +190,5 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     }
   })());
 
-  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, blobs, setupToken, close };
+  return { app, config, log, db, services, hooks, themes, plugins, declarations, routes, scheduler, identity, access, audit, blobs, keys, setupToken, close };
 }

@@ -39,6 +39,13 @@ export type { PanelSlots, PanelSlot, PagePanel, NavEntry } from './web/page-exte
 export { fieldErrorsOf, formErrorsOf, type FieldErrors } from './web/form-errors.ts';
 export { formValue } from './web/form-value.ts';
 export type { MigrationContext } from './db/migration-files.ts';
+// Keys and encrypted blobs: data keys from the core.keys service; a damaged stored file is a BlobIntegrityError.
+export type { KeyService } from './crypto/key-service.ts';
+export { KeyringError } from './crypto/keyring-error.ts';
+export type { NewDataKey, WrappedDataKey } from './files/blob-keys.ts';
+export type { DataKey } from './files/blob-format.ts';
+export type { BlobEncryptionSummary } from './files/blob-encryptor.ts';
+export { BlobIntegrityError } from './files/blob-integrity-error.ts';
 export { timeValue } from './db/row-values.ts';
 export { folderName } from './folders/folder-name.ts';
 // Blob storage (`core.blobs`): it only ever holds ciphertext; the encryption sits above it.

@@ -6,6 +6,7 @@ import { exitCodes } from './exit-codes.ts';
 import { addServeCommand } from './serve-command.ts';
 import { addIdentityCommands } from './identity-commands.ts';
 import { addAuditCommands } from './audit-commands.ts';
+import { addKeysCommands } from './keys-commands.ts';
 
 /** Builds the kirjuri command-line program with every core command. */
 export function buildProgram(): Command {
@@ -13,10 +14,13 @@ export function buildProgram(): Command {
     .description('Kirjuri: self-hosted field documentation (records, photos, reports).\nConfiguration: config/default.json, a file named by KIRJURI_CONFIG, and KIRJURI_* environment variables.')
     .version(kirjuriVersion, '-v, --version', 'print the Kirjuri version')
     .showHelpAfterError('(run "kirjuri --help" for the commands)')
+    // The program's own options (--version) only before the command: "keys retire --version N" is the command's.
+    .enablePositionalOptions()
     .exitOverride();
   addServeCommand(program);
   addIdentityCommands(program);
   addAuditCommands(program);
+  addKeysCommands(program);
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   all(program).slice(1).forEach((command) => command.exitOverride().showHelpAfterError());
   return program;

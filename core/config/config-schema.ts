@@ -38,6 +38,7 @@ export const configSchema = z.strictObject({
   keys: z.strictObject({
     masterKey: z.string().min(1).nullable(),
     masterKeyFile: z.string().min(1),
+    rewrapBatchSize: z.number().int().min(1).max(100_000),
   }),
   setup: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').nullable() }),
   sessions: z.strictObject({
