@@ -189,6 +189,22 @@ forEachDatabase('record files', (kind) => {
     expect(filesHolding(tmpdir(), marker)).to.deep.equal([]);
   });
 
+  it('deleting a record deletes its files: their rows, their blob rows and, after the commit, their stored bytes', async () => {
+    const templateId = (await world.as('member', 'get', api(`/records/${recordId}`)).expect(200)).body.templateId as string;
+    const doomed = (await world.as('admin', 'post', api('/records')).send({ templateId, folderId: null, title: 'Doomed', data: {}, draft: true }).expect(201)).body.id as string;
+    const keysBefore = await storedKeys(app);
+    const blobRows = async (): Promise<number> => Number((await app.kirjuri.db.selectRows<{ n: unknown }>('SELECT COUNT(*) AS n FROM kirjuri_blobs', []))[0]!.n);
+    const rowsBefore = await blobRows();
+    const { id } = (await upload('admin', 'photos', tinyPng, 'gone.png', doomed).expect(201)).body as { id: string };
+    expect(await blobRows()).to.equal(rowsBefore + 1);
+    expect(await storedKeys(app)).to.have.length(keysBefore.length + 1);
+    await world.as('admin', 'delete', api(`/records/${doomed}`)).expect(204);
+    await world.as('admin', 'get', api(`/files/${id}`)).expect(404);
+    expect(await blobRows()).to.equal(rowsBefore);
+    for (let tries = 0; tries < 50 && (await storedKeys(app)).length > keysBefore.length; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await storedKeys(app)).to.deep.equal(keysBefore);
+  });
+
   it('a download whose blob fails its integrity check midway is cut off, not sent short', async () => {
     const content = Buffer.concat([tinyPng, randomBytes(250_000)]);
     const { id } = (await upload('member', 'photos', content).expect(201)).body as { id: string };

@@ -54,10 +54,10 @@ export class FileUploads {
   readonly #encrypted: EncryptedFiles;
   readonly #limits: UploadLimits;
 
-  constructor(deps: RecordsDeps, encrypted: EncryptedFiles, limits: UploadLimits) {
+  constructor(deps: RecordsDeps, limits: UploadLimits) {
     this.#deps = deps;
     this.#files = deps.files;
-    this.#encrypted = encrypted;
+    this.#encrypted = deps.encryptedFiles;
     this.#limits = limits;
   }
 

@@ -142,13 +142,15 @@ export class RecordWriter {
     return outcome.record;
   }
 
-  /** Deletes a record (manage access) with its revisions, entries, signatures and shares. */
+  /** Deletes a record (manage access) with its revisions, entries, signatures, shares and files (their stored bytes once the deletion commits). */
   async remove(ctx: Context, id: string): Promise<void> {
     const { tenant } = tenantAccessOf(ctx);
     const current = await this.#deps.records.find(tenant.id, id);
     await requireRecordAccess(ctx, this.#deps.folders, 'delete', id, current);
     await this.#deps.db.transaction(async (transaction) => {
       await this.#deps.shares.revokeAllOn(tenant.id, [{ type: 'record', id }], transaction);
+      // The file rows would go with the record anyway; their blob rows and ciphertext would not.
+      for (const file of await this.#deps.files.ofRecord(tenant.id, id, transaction)) await this.#deps.encryptedFiles.remove(tenant.id, file.blobId, transaction);
       await this.#deps.records.delete(tenant.id, id, transaction);
       await ctx.audit.record(auditEventOf(ctx, { action: 'record.delete', objectType: 'record', objectId: id, details: { title: current!.title, folderId: current!.folderId, revision: current!.revision } }), transaction);
     });

@@ -38,14 +38,14 @@ export class RecordsApi {
     this.#runtime = runtime;
     const { db } = runtime;
     const deps: RecordsDeps = {
-      db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db), files: new RecordFileStore(db), structures: new StructureStore(db),
+      db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db), files: new RecordFileStore(db), encryptedFiles: runtime.services.get('core.files'), structures: new StructureStore(db),
       folders: runtime.services.get('core.folders'), shares: runtime.services.get('core.shares'), hooks: runtime.hooks,
     };
     const writer = new RecordWriter(deps);
     const limits = { maxFileBytes: runtime.kirjuri.files.maxFileBytes, maxTenantBytes: runtime.kirjuri.files.maxTenantBytes };
     this.#parts = {
       deps, writer, reader: new RecordReader(deps), journal: new JournalOperations(deps), templates: new TemplateOperations(deps), structures: new StructureOperations(deps, writer),
-      uploads: new FileUploads(deps, runtime.services.get('core.files'), limits),
+      uploads: new FileUploads(deps, limits),
     };
   }
 
