@@ -31,6 +31,7 @@ import { createAccess, type Access } from './access/create-access.ts';
 import { createAudit, type Audit } from './audit/create-audit.ts';
 import { createBlobStore } from './files/create-blob-store.ts';
 import type { BlobStore } from './files/blob-store.ts';
+import { createEncryptedFiles } from './files/encrypted-files.ts';
 import { openKeyring, type Keyring } from './crypto/keyring.ts';
 import type {} from './crypto/key-service.ts';
 
@@ -141,6 +142,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   let keys: Keyring;
   // Built below, after migrations and before any plugin bootstraps (services build just before that).
   services.provide('core', 'core.keys', () => keys);
+  services.provide('core', 'core.files', () => createEncryptedFiles({ blobs, keys, catalog: keys.blobs, log: log.child({ component: 'files' }) }));
   try {
     await runMigrations(db, [coreMigrations, ...declarations.migrationSets], log);
     keys = await openKeyring({ db, config, log, audit: audit.log });

@@ -50,4 +50,7 @@ export { timeValue } from './db/row-values.ts';
 export { folderName } from './folders/folder-name.ts';
 // Blob storage (`core.blobs`): it only ever holds ciphertext; the encryption sits above it.
 export type { BlobStore, BlobRange, BlobPutOptions, BlobPutResult, BlobStat, BlobListEntry } from './files/blob-store.ts';
+// Encrypted files (`core.files`): store() streams plaintext into the blob store, commit() adds its row in the caller's transaction.
+export type { EncryptedFiles, PreparedBlob, StoreOptions, OpenedBlob } from './files/encrypted-files.ts';
+export { fileTooLarge, headBytes } from './files/encrypted-files.ts';
 export { BlobStoreError, BlobNotFoundError, BlobStoreFullError, BlobRangeError, InvalidBlobKeyError } from './files/blob-store-errors.ts';

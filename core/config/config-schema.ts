@@ -58,6 +58,8 @@ export const configSchema = z.strictObject({
   files: z.strictObject({
     store: z.enum(['local', 's3']),
     localDir: z.string().min(1).nullable(),
+    maxFileBytes: z.number().int().min(1),
+    maxTenantBytes: z.number().int().min(1),
     s3: z.strictObject({
       endpoint: z.url({ protocol: /^https?$/ }).nullable(),
       region: z.string().min(1),

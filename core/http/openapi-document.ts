@@ -62,6 +62,8 @@ export function buildOpenApiDocument(routes: readonly OwnedRoute[], info: { vers
         default: { description: 'An error (API.md "Errors").', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
+    // A streaming route reads its own body; the only one so far takes a multipart upload.
+    if (route.streamBody) operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } };
     if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } };
     (paths[openApiPath] ??= {})[route.method.toLowerCase()] = operation;
   }

@@ -48,6 +48,9 @@ function validateBody<T>(ctx: Context, schema: z.ZodType<T> | undefined, value: 
   }
 }
 
+// Only methods that carry a body pay for the parser; GET and HEAD never read one.
+const methodsWithBody = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 /** Checks that every route names a policy and that no method and path is declared twice. */
 export function checkRouteDeclarations(routes: readonly OwnedRoute[]): void {
   const seen = new Map<string, string>();
@@ -56,6 +59,8 @@ export function checkRouteDeclarations(routes: readonly OwnedRoute[]): void {
     if (!route.policy || typeof route.policy.check !== 'function') throw new Error(`Route ${key} of ${route.owner} declares no access policy; every route must (deny by default).`);
     const other = seen.get(key);
     if (other) throw new Error(`Route ${key} is declared twice (by ${other} and ${route.owner}).`);
+    if (route.streamBody && route.body) throw new Error(`Route ${key} of ${route.owner} declares both streamBody and a body schema: a route that reads its body as a stream validates it itself.`);
+    if (route.streamBody && !methodsWithBody.has(route.method)) throw new Error(`Route ${key} of ${route.owner} declares streamBody, but ${route.method} requests carry no body.`);
     seen.set(key, route.owner);
   }
 }
@@ -65,10 +70,10 @@ export interface RouteTableOptions {
   bodyLimit: string | number;
 }
 
-// Only methods that carry a body pay for the parser; GET and HEAD never read one.
-const methodsWithBody = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** One Koa middleware per route: the body read (for methods that carry one), the policy, input validation, then the handler. */
+/**
+ * One Koa middleware per route: the body read (for methods that carry one, unless the route streams its
+ * body itself), the policy, input validation, then the handler.
+ */
 function routeMiddleware(route: OwnedRoute, parseBody: Middleware): Middleware {
   const handle = async (ctx: Context): Promise<void> => {
     const checking = route.policy.check(ctx);
@@ -83,7 +88,8 @@ function routeMiddleware(route: OwnedRoute, parseBody: Middleware): Middleware {
     const body = validateBody(ctx, route.body, rawBody ?? {});
     await route.handler(ctx, { body, query, params });
   };
-  if (!methodsWithBody.has(route.method)) return handle;
+  // A streaming route's body stays unread in ctx.req for its handler (koa-body would buffer it, or with multipart write it to disk).
+  if (!methodsWithBody.has(route.method) || route.streamBody) return handle;
   return (ctx) => parseBody(ctx, () => handle(ctx));
 }
 

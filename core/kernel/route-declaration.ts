@@ -34,6 +34,12 @@ export interface RouteDeclaration<B = unknown, Q = unknown, P = unknown, R = unk
   summary: string;
   tags?: string[];
   body?: z.ZodType<B>;
+  /**
+   * true: the handler reads the request body itself from `ctx.req` as a stream (a multipart upload
+   * parsed with busboy), so no body parser runs and nothing of the body is buffered or written to disk
+   * before the handler sees it. Such a route declares no `body` schema; its handler gets `{}` as body.
+   */
+  streamBody?: boolean;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Status codes this route answers with and what each means, for the OpenAPI document. */

@@ -4,9 +4,11 @@ import { definePlugin } from '../../core/plugin-api.ts';
 import { folderRecordsPanel, recentRecordsPanel } from './pages/record-panels.ts';
 import { recordPages } from './pages/record-pages.ts';
 import { templatePages } from './pages/template-pages.ts';
+import { fileRoutes } from './routes/file-routes.ts';
 import { recordRoutes } from './routes/record-routes.ts';
 import { structureRoutes } from './routes/structure-routes.ts';
 import { templateRoutes } from './routes/template-routes.ts';
+import { fileObjectType } from './services/file-object-type.ts';
 import { recordObjectType } from './services/record-object-type.ts';
 import { RecordsApi } from './services/records-api.ts';
 import { recordHookNames } from './services/records-hooks.ts';
@@ -17,7 +19,7 @@ export default definePlugin({
   description: 'Templates, records, journals and measurements, organised in folders.',
   requires: { kirjuri: '^0.1' },
   permissions: ['routes', 'views', 'database', 'objects'],
-  objectTypes: ['record'],
+  objectTypes: ['record', 'file'],
   register(api) {
     const records = new RecordsApi();
     api.service('records.api', () => records);
@@ -26,7 +28,8 @@ export default definePlugin({
     api.assets('assets');
     for (const hook of recordHookNames) api.declareHook(hook);
     api.objectType('record', recordObjectType(records));
-    for (const route of [...templateRoutes(), ...recordRoutes(), ...structureRoutes(), ...recordPages(), ...templatePages()]) api.route(route);
+    api.objectType('file', fileObjectType(records));
+    for (const route of [...templateRoutes(), ...recordRoutes(), ...fileRoutes(), ...structureRoutes(), ...recordPages(), ...templatePages()]) api.route(route);
     api.navEntry({ label: 'Records', path: (t) => `/t/${t}/records`, order: 10 });
     api.navEntry({ label: 'Templates', path: (t) => `/t/${t}/templates`, order: 20, roles: ['admin', 'manager'] });
     api.panel('folder.page', folderRecordsPanel(records));

@@ -91,6 +91,8 @@ describe('loadConfig()', () => {
     expect(config.files).to.deep.equal({
       store: 'local',
       localDir: null,
+      maxFileBytes: 200 * 1024 * 1024,
+      maxTenantBytes: 50 * 1024 ** 3,
       s3: { endpoint: null, region: 'us-east-1', bucket: null, prefix: '', accessKeyId: null, secretAccessKey: null, forcePathStyle: false },
     });
   });
@@ -106,6 +108,8 @@ describe('loadConfig()', () => {
     expect(config.files).to.deep.equal({
       store: 's3',
       localDir: '/srv/kirjuri/blob-disk',
+      maxFileBytes: 200 * 1024 * 1024,
+      maxTenantBytes: 50 * 1024 ** 3,
       s3: { endpoint: 'https://s3.example:9000', region: 'eu-north-1', bucket: 'kirjuri-blobs', prefix: 'prod/kirjuri/', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI', forcePathStyle: true },
     });
   });

@@ -11,6 +11,7 @@ import type { RecordsDeps } from './records-deps.ts';
 import type { RecordEvent } from './records-hooks.ts';
 import type { TemplateDefinition } from './template-definition.ts';
 import type { TemplateVersion } from './template-store.ts';
+import { checkUploadReferences } from './upload-references.ts';
 
 /** What makes a record: a template, a place, a title and data; `draft` lets required fields wait until it is completed. */
 export interface CreateRecordInput {
@@ -79,6 +80,8 @@ export class RecordWriter {
     const merged = given && typeof given === 'object' && !Array.isArray(given) ? { ...initialData(fields), ...(given as Record<string, unknown>) } : given;
     const checked = validateRecordData(fields, merged, { requireComplete: !input.draft });
     if (!checked.ok) throw dataRefusal(checked.errors);
+    // A new record has no files yet: uploads go to a record that exists.
+    await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: null, transaction });
     const now = Date.now();
     const id = newId();
     const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: {}, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision: 1, signer: { id: user.id, name: user.name } });
@@ -113,6 +116,7 @@ export class RecordWriter {
       const completing = status === 'completed' && before.status !== 'completed';
       const checked = validateRecordData(fields, change.data === undefined ? before.data : change.data, { requireComplete: status === 'completed' || change.draft === false });
       if (!checked.ok) throw dataRefusal(checked.errors, completing ? 'The record cannot be completed: it' : 'The record');
+      await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: id, transaction });
       const revision = before.revision + 1;
       const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: before.data, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision, signer: { id: user.id, name: user.name } });
       const changed = diffRecordData(fields, before.data, data).map((c) => `data.${c.path}`);
@@ -138,13 +142,15 @@ export class RecordWriter {
     return outcome.record;
   }
 
-  /** Deletes a record (manage access) with its revisions, entries, signatures and shares. */
+  /** Deletes a record (manage access) with its revisions, entries, signatures, shares and files (their stored bytes once the deletion commits). */
   async remove(ctx: Context, id: string): Promise<void> {
     const { tenant } = tenantAccessOf(ctx);
     const current = await this.#deps.records.find(tenant.id, id);
     await requireRecordAccess(ctx, this.#deps.folders, 'delete', id, current);
     await this.#deps.db.transaction(async (transaction) => {
       await this.#deps.shares.revokeAllOn(tenant.id, [{ type: 'record', id }], transaction);
+      // The file rows would go with the record anyway; their blob rows and ciphertext would not.
+      for (const file of await this.#deps.files.ofRecord(tenant.id, id, transaction)) await this.#deps.encryptedFiles.remove(tenant.id, file.blobId, transaction);
       await this.#deps.records.delete(tenant.id, id, transaction);
       await ctx.audit.record(auditEventOf(ctx, { action: 'record.delete', objectType: 'record', objectId: id, details: { title: current!.title, folderId: current!.folderId, revision: current!.revision } }), transaction);
     });

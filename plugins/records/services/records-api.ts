@@ -1,4 +1,6 @@
 import type { PluginRuntime } from '../../../core/plugin-api.ts';
+import { RecordFileStore } from './file-store.ts';
+import { FileUploads } from './file-uploads.ts';
 import { JournalOperations } from './journal-operations.ts';
 import { JournalStore } from './journal-store.ts';
 import { RecordReader } from './record-reader.ts';
@@ -19,6 +21,7 @@ export interface RecordsParts {
   journal: JournalOperations;
   templates: TemplateOperations;
   structures: StructureOperations;
+  uploads: FileUploads;
 }
 
 /**
@@ -35,11 +38,15 @@ export class RecordsApi {
     this.#runtime = runtime;
     const { db } = runtime;
     const deps: RecordsDeps = {
-      db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db), structures: new StructureStore(db),
+      db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db), files: new RecordFileStore(db), encryptedFiles: runtime.services.get('core.files'), structures: new StructureStore(db),
       folders: runtime.services.get('core.folders'), shares: runtime.services.get('core.shares'), hooks: runtime.hooks,
     };
     const writer = new RecordWriter(deps);
-    this.#parts = { deps, writer, reader: new RecordReader(deps), journal: new JournalOperations(deps), templates: new TemplateOperations(deps), structures: new StructureOperations(deps, writer) };
+    const limits = { maxFileBytes: runtime.kirjuri.files.maxFileBytes, maxTenantBytes: runtime.kirjuri.files.maxTenantBytes };
+    this.#parts = {
+      deps, writer, reader: new RecordReader(deps), journal: new JournalOperations(deps), templates: new TemplateOperations(deps), structures: new StructureOperations(deps, writer),
+      uploads: new FileUploads(deps, limits),
+    };
   }
 
   /** The started parts; asking before bootstrap is a programming error. */

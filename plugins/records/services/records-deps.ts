@@ -1,4 +1,5 @@
-import type { Database, FolderService, HookBus, ShareService } from '../../../core/plugin-api.ts';
+import type { Database, EncryptedFiles, FolderService, HookBus, ShareService } from '../../../core/plugin-api.ts';
+import type { RecordFileStore } from './file-store.ts';
 import type { JournalStore } from './journal-store.ts';
 import type { RecordStore } from './record-store.ts';
 import type { SignatureStore } from './signature-store.ts';
@@ -12,6 +13,9 @@ export interface RecordsDeps {
   records: RecordStore;
   journal: JournalStore;
   signatures: SignatureStore;
+  files: RecordFileStore;
+  /** core.files: the encrypted bytes of the files. */
+  encryptedFiles: EncryptedFiles;
   structures: StructureStore;
   folders: FolderService;
   shares: ShareService;

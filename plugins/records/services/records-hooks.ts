@@ -11,6 +11,15 @@ export interface RecordEvent {
   actorId: string;
 }
 
+/** A file uploaded to a record, after its rows committed (the images plugin makes its variants on it). */
+export interface FileStoredEvent {
+  tenantId: string;
+  fileId: string;
+  recordId: string;
+  blobId: string;
+  mime: string;
+}
+
 declare module '../../../core/kernel/hook-map.ts' {
   interface HookMap {
     'record.created': RecordEvent;
@@ -19,8 +28,9 @@ declare module '../../../core/kernel/hook-map.ts' {
     'record.deleted': Omit<RecordEvent, 'revision'>;
     'record.entry_added': RecordEvent & { entryId: string; seq: number };
     'template.published': { tenantId: string; templateId: string; version: number; actorId: string };
+    'file.stored': FileStoredEvent;
   }
 }
 
 /** The hook names above, declared by the plugin at registration. */
-export const recordHookNames = ['record.created', 'record.updated', 'record.completed', 'record.deleted', 'record.entry_added', 'template.published'] as const;
+export const recordHookNames = ['record.created', 'record.updated', 'record.completed', 'record.deleted', 'record.entry_added', 'template.published', 'file.stored'] as const;

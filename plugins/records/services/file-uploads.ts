@@ -1,0 +1,133 @@
+import type { Context } from 'koa';
+import { AppError, auditEventOf, authenticationOf, fileTooLarge, newId, tenantAccessOf, type EncryptedFiles, type OpenedBlob, type PreparedBlob } from '../../../core/plugin-api.ts';
+import { displayFileName } from './file-name.ts';
+import type { RecordFile, RecordFileStore } from './file-store.ts';
+import { requireRecordAccess } from './record-access.ts';
+import type { RecordsDeps } from './records-deps.ts';
+import { readMultipartUpload, type UploadPart } from './multipart-upload.ts';
+import { sniffType, typeAccepted } from './sniffed-type.ts';
+import type { TemplateField } from './template-definition.ts';
+
+/** The upload limits (config files.maxFileBytes and files.maxTenantBytes). */
+export interface UploadLimits {
+  maxFileBytes: number;
+  maxTenantBytes: number;
+}
+
+const fieldPathPattern = /^([a-z][a-z0-9_]{0,39})(?:\.(\d{1,4})\.([a-z][a-z0-9_]{0,39}))?$/;
+
+const notAFileField = (path: string, why: string): AppError => new AppError(422, 'not_a_file_field', `"${path.slice(0, 100)}" ${why}: name a photo or file field of the record's template (key, or group.N.key).`, { details: { fields: { field: why } } });
+
+/** The photo or file field `path` names in the template (`key`, or `group.N.key` in row N of a group), or a 422. */
+export function uploadFieldOf(fields: readonly TemplateField[], path: string): TemplateField {
+  const match = fieldPathPattern.exec(path);
+  if (!match) throw notAFileField(path, 'is not a field key');
+  const [, first, , inner] = match;
+  const top = fields.find((field) => field.key === first);
+  const field = inner === undefined ? top : top?.type === 'group' ? top.fields?.find((f) => f.key === inner) : undefined;
+  if (!field) throw notAFileField(path, 'is not a field of this template');
+  if (field.type !== 'photo' && field.type !== 'file') throw notAFileField(path, `is a ${field.type} field, not a photo or file field`);
+  return field;
+}
+
+/** Throws a 415 naming what the file is, unless a file of this type may go into `field` (photos: images; files: the template's accept list). */
+function checkType(field: TemplateField, head: Buffer): string {
+  const sniffed = sniffType(head);
+  const refuse = (found: string, allowed: string): never => {
+    throw new AppError(415, 'unsupported_file_type', `The file is ${found}, but this field takes ${allowed}.`, { details: { found, field: field.key } });
+  };
+  if (!('type' in sniffed)) return refuse(sniffed.found, field.type === 'photo' ? 'images' : field.accept ? field.accept.join(', ') : 'images, PDF, Office documents and plain text');
+  const { mime, label } = sniffed.type;
+  if (field.type === 'photo' && !mime.startsWith('image/')) refuse(label, 'images (JPEG, PNG, WebP, HEIC, GIF)');
+  if (field.type === 'file' && field.accept && !typeAccepted(mime, field.accept)) refuse(label, field.accept.join(', '));
+  return mime;
+}
+
+/**
+ * Uploads and downloads of record files. An upload streams the file through core.files into the blob
+ * store while it arrives; the blob row, the file row and the audit entry then commit in one transaction,
+ * and anything refused or cut off on the way leaves neither a row nor stored bytes.
+ */
+export class FileUploads {
+  readonly #deps: RecordsDeps;
+  readonly #files: RecordFileStore;
+  readonly #encrypted: EncryptedFiles;
+  readonly #limits: UploadLimits;
+
+  constructor(deps: RecordsDeps, limits: UploadLimits) {
+    this.#deps = deps;
+    this.#files = deps.files;
+    this.#encrypted = deps.encryptedFiles;
+    this.#limits = limits;
+  }
+
+  /** Reads a multipart upload (`field`, then `file`) for a record: edit access, manage when the record is completed. */
+  async upload(ctx: Context, recordId: string): Promise<RecordFile> {
+    const { tenant } = tenantAccessOf(ctx);
+    const record = await this.#deps.records.find(tenant.id, recordId);
+    await requireRecordAccess(ctx, this.#deps.folders, record?.status === 'completed' ? 'manage' : 'edit', recordId, record);
+    const version = (await this.#deps.templates.version(tenant.id, record!.templateId, record!.templateVersion))!;
+    const file = await readMultipartUpload(ctx.req, (part) => this.#store(ctx, recordId, version.definition.fields, part));
+    try {
+      await this.#deps.hooks.emit('file.stored', { tenantId: tenant.id, fileId: file.id, recordId, blobId: file.blobId, mime: file.mime });
+    } catch (error) {
+      (ctx.state as { log?: { error(o: object, m: string): void } }).log?.error({ err: error, hook: 'file.stored' }, 'A file hook failed after the upload was saved');
+    }
+    return file;
+  }
+
+  async #store(ctx: Context, recordId: string, fields: readonly TemplateField[], part: UploadPart): Promise<RecordFile> {
+    const { tenant } = tenantAccessOf(ctx);
+    let field: TemplateField;
+    try {
+      field = uploadFieldOf(fields, part.fieldPath);
+    } catch (error) {
+      part.stream.resume();
+      throw error;
+    }
+    const used = await this.#files.totalSize(tenant.id);
+    const room = this.#limits.maxTenantBytes - used;
+    if (room <= 0) {
+      part.stream.resume();
+      throw new AppError(413, 'tenant_storage_full', `This organisation's files take all of its ${this.#limits.maxTenantBytes} bytes: delete files or ask the administrator for more room.`);
+    }
+    let mime = 'application/octet-stream';
+    let prepared: PreparedBlob;
+    try {
+      prepared = await this.#encrypted.store(tenant.id, part.stream, {
+        maxBytes: Math.min(this.#limits.maxFileBytes, room), signal: part.signal, inspectHead: (head) => { if (head.length > 0) mime = checkType(field, head); },
+      });
+    } catch (error) {
+      if ((error as AppError).code === 'file_too_large' && room < this.#limits.maxFileBytes) {
+        throw new AppError(413, 'tenant_storage_full', `The file does not fit in the room left for this organisation's files (${room} bytes): delete files or ask the administrator for more room.`);
+      }
+      if ((error as AppError).code === 'file_too_large') throw fileTooLarge(this.#limits.maxFileBytes);
+      throw error;
+    }
+    try {
+      if (prepared.plaintextSize === 0) throw new AppError(422, 'empty_file', 'The file is empty (0 bytes): choose the file again.', { details: { fields: { file: 'is empty' } } });
+      part.signal.throwIfAborted();
+      const file: RecordFile = {
+        id: newId(), tenantId: tenant.id, recordId, fieldPath: part.fieldPath, blobId: prepared.id, name: displayFileName(part.filename), mime,
+        size: prepared.plaintextSize, sha256: prepared.plaintextSha256, takenAt: null, latitude: null, longitude: null, createdBy: authenticationOf(ctx).user.id, createdAt: Date.now(),
+      };
+      await this.#deps.db.transaction(async (transaction) => {
+        await this.#encrypted.commit(prepared, transaction);
+        await this.#files.insert(file, transaction);
+        await ctx.audit.record(auditEventOf(ctx, { action: 'file.upload', objectType: 'file', objectId: file.id, details: { recordId, field: file.fieldPath, name: file.name, mime, size: file.size, sha256: file.sha256 } }), transaction);
+      });
+      return file;
+    } catch (error) {
+      await this.#encrypted.discard(prepared);
+      throw error;
+    }
+  }
+
+  /** A file to download (view access; the caller audits file.download), and with `read` its bytes, whole or `range` of them. */
+  async open(ctx: Context, fileId: string, range: { start: number; end: number } | undefined, options: { read: boolean }): Promise<{ file: RecordFile; blob: OpenedBlob | null }> {
+    const { tenant } = tenantAccessOf(ctx);
+    await ctx.access.requireAccess(ctx, 'view', { type: 'file', id: fileId });
+    const file = (await this.#files.find(tenant.id, fileId))!;
+    return { file, blob: options.read ? await this.#encrypted.open(tenant.id, file.blobId, range) : null };
+  }
+}
