@@ -34,7 +34,7 @@ export function recordRoutes(): Route[] {
       async handler(ctx, { body }, runtime) {
         const input = body as { templateId: string; folderId?: string | null; title: string; data?: unknown; draft?: boolean };
         const record = await parts(runtime).writer.create(ctx, { templateId: input.templateId, folderId: input.folderId ?? null, title: input.title, data: input.data, draft: input.draft ?? false });
-        const view = await parts(runtime).reader.view(ctx, record.id, { audit: false });
+        const view = await parts(runtime).reader.present(ctx, record);
         ctx.status = 201;
         ctx.body = recordJson(view.record, view.access, view.template);
       },
@@ -54,8 +54,8 @@ export function recordRoutes(): Route[] {
       responses: { 200: 'The record.', 403: 'Not allowed.', 404: 'Missing or not visible.', 409: 'Saved by someone else since `revision`.', 422: 'The data breaks the template.' },
       async handler(ctx, { params, body }, runtime) {
         const id = (params as { id: string }).id;
-        await parts(runtime).writer.update(ctx, id, body as Parameters<ReturnType<typeof parts>['writer']['update']>[2]);
-        const view = await parts(runtime).reader.view(ctx, id, { audit: false });
+        const record = await parts(runtime).writer.update(ctx, id, body as Parameters<ReturnType<typeof parts>['writer']['update']>[2]);
+        const view = await parts(runtime).reader.present(ctx, record);
         ctx.body = recordJson(view.record, view.access, view.template);
       },
     },

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { AppError, auditEventOf, grantKey, tenantAccessOf, type AccessLevel } from '../../../core/plugin-api.ts';
 import { diffRecordData, type FieldChange } from './record-diff.ts';
-import { requireRecordAccess } from './record-access.ts';
+import { accessibleRecord, requireRecordAccess } from './record-access.ts';
 import { listRecords, type RecordListFilter, type RecordListPosition, type RecordSummary, type RecordVisibility } from './record-list-query.ts';
 import type { RecordRevision, StoredRecord } from './record-store.ts';
 import type { RecordsDeps } from './records-deps.ts';
@@ -41,6 +41,20 @@ export class RecordReader {
     if (!template) throw new Error(`Record ${id} names template version ${record!.templateId}@${record!.templateVersion}, which does not exist.`);
     if (options.audit !== false) ctx.audit.recordSoon(auditEventOf(ctx, { action: 'record.view', objectType: 'record', objectId: id }));
     return { record: record!, access: level, template };
+  }
+
+  /**
+   * A record the caller has just written, as view() gives it, without reading it again or auditing a
+   * view (the write was audited): the caller's level on it and its template version.
+   */
+  async present(ctx: Context, record: StoredRecord): Promise<RecordView> {
+    const { tenant } = tenantAccessOf(ctx);
+    const [access, template] = await Promise.all([
+      accessibleRecord(this.#deps.folders, record).then((object) => ctx.access.levelOn(tenant.id, ctx.access.participantOfRequest(ctx), object)),
+      this.#deps.templates.version(tenant.id, record.templateId, record.templateVersion),
+    ]);
+    // The writer let them write it: at least edit; a move may have taken it where they only see it.
+    return { record, access: access ?? 'edit', template: template! };
   }
 
   /**
