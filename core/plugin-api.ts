@@ -54,3 +54,5 @@ export type { BlobStore, BlobRange, BlobPutOptions, BlobPutResult, BlobStat, Blo
 export type { EncryptedFiles, PreparedBlob, StoreOptions, OpenedBlob } from './files/encrypted-files.ts';
 export { fileTooLarge, headBytes } from './files/encrypted-files.ts';
 export { BlobStoreError, BlobNotFoundError, BlobStoreFullError, BlobRangeError, InvalidBlobKeyError } from './files/blob-store-errors.ts';
+// Images: the images plugin provides the service `images.processor` (renditions, EXIF facts, the pixel limit).
+export { imageVariantKinds, type ImageFacts, type ImageVariant, type ImageVariantKind, type ImageVariantLookup, type ImageProcessor } from './files/image-processor.ts';
