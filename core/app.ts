@@ -32,6 +32,7 @@ import { createAudit, type Audit } from './audit/create-audit.ts';
 import { createBlobStore } from './files/create-blob-store.ts';
 import type { BlobStore } from './files/blob-store.ts';
 import { createEncryptedFiles } from './files/encrypted-files.ts';
+import { sweepOrphanBlobs } from './files/orphan-blob-sweep.ts';
 import { openKeyring, type Keyring } from './crypto/keyring.ts';
 import type {} from './crypto/key-service.ts';
 
@@ -151,6 +152,11 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     await bootstrapPlugins(plugins, runtimeFor, services);
     // Ended sessions are refused on sight; this only keeps the table from growing.
     scheduler.add({ owner: 'core', name: 'core.purge-sessions', intervalMs: 60 * 60_000, run: async () => { await identity.sessions.purgeExpired(); } });
+    // Ciphertext a crash left between an upload's put and its commit (or a removed tenant's) goes after the grace period.
+    scheduler.add({
+      owner: 'core', name: 'core.sweep-orphan-blobs', intervalMs: 24 * 60 * 60_000, timeoutMs: 60 * 60_000,
+      run: async (signal) => { await sweepOrphanBlobs({ blobs, catalog: keys.blobs, log: log.child({ component: 'files' }), signal }); },
+    });
     for (const job of audit.jobs) scheduler.add(job);
     for (const job of declarations.jobs) scheduler.add(job);
   } catch (error) {

@@ -45,13 +45,27 @@ export class BlobCatalog {
     this.#db = db;
   }
 
-  /** Adds a blob's row inside the caller's transaction. */
-  async insert(row: BlobRow, transaction: Transaction): Promise<void> {
+  /** Adds a blob's row inside the caller's transaction; `derivedFrom` names the blob it was made from (removed with it). */
+  async insert(row: BlobRow & { derivedFrom?: string | null }, transaction: Transaction): Promise<void> {
     await this.#db.execute(
-      `INSERT INTO kirjuri_blobs (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [row.id, row.tenantId, row.storageKey, row.plaintextSize, row.ciphertextSize, row.plaintextSha256, row.formatVersion, row.tenantKeyVersion, row.wrappedKey, row.createdAt],
+      `INSERT INTO kirjuri_blobs (${columns}, derived_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [row.id, row.tenantId, row.storageKey, row.plaintextSize, row.ciphertextSize, row.plaintextSha256, row.formatVersion, row.tenantKeyVersion, row.wrappedKey, row.createdAt, row.derivedFrom ?? null],
       transaction,
     );
+  }
+
+  /** The tenant's blobs made from blob `id` (a photo's renditions). */
+  async derivedFrom(tenantId: string, id: string, transaction: Transaction): Promise<BlobRow[]> {
+    const rows = await this.#db.selectIn<StoredBlobRow>(`SELECT ${columns} FROM kirjuri_blobs WHERE tenant_id = $1 AND derived_from = $2`, [tenantId, id], transaction);
+    return rows.map(toBlobRow);
+  }
+
+  /** Which of the blob ids have a row, with the storage key it names (the orphan sweep's question). */
+  async storageKeysOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const marks = ids.map((_, index) => `$${index + 1}`).join(', ');
+    const rows = await this.#db.selectRows<{ id: string; storage_key: string }>(`SELECT id, storage_key FROM kirjuri_blobs WHERE id IN (${marks})`, [...ids]);
+    return new Map(rows.map((row) => [row.id, row.storage_key]));
   }
 
   /** The tenant's blob `id`, or null (also when it is another tenant's). */

@@ -27,6 +27,8 @@ export interface BlobStat {
 export interface BlobListEntry {
   key: string;
   size: number;
+  /** When it was last written, epoch milliseconds (the orphan sweep leaves young blobs alone: an upload may be about to commit). */
+  modifiedAt: number;
 }
 
 /**

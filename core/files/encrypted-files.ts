@@ -21,9 +21,20 @@ export interface StoreOptions {
   signal?: AbortSignal;
   /**
    * Sees the first bytes (up to `headBytes`, fewer when the body is shorter) before any of them is
-   * encrypted; throwing refuses the body (a type check by magic bytes).
+   * encrypted; throwing (or rejecting) refuses the body (a type check by magic bytes, an image's pixel count).
    */
-  inspectHead?: (head: Buffer) => void;
+  inspectHead?: (head: Buffer) => void | Promise<void>;
+  /** How many leading bytes inspectHead sees (default `headBytes`; an image's EXIF wants more). */
+  headBytes?: number;
+}
+
+/** How commit() files a blob. */
+export interface CommitOptions {
+  /**
+   * The blob this one was made from (a photo's thumbnail): it goes when that one goes, row and
+   * ciphertext, in the same transaction.
+   */
+  derivedFrom?: string;
 }
 
 /** A stored blob opened for reading: its row and its plaintext (a damaged blob fails the stream with BlobIntegrityError). */
@@ -40,12 +51,12 @@ export interface EncryptedFiles {
   /** Streams `body` through the encryptor into the blob store (constant memory); the returned blob is not in the catalogue yet. */
   store(tenantId: string, body: Readable, options: StoreOptions): Promise<PreparedBlob>;
   /** Inserts the blob's row inside the caller's transaction, so the file, its row and its audit entry commit together. */
-  commit(prepared: PreparedBlob, transaction: Transaction): Promise<void>;
+  commit(prepared: PreparedBlob, transaction: Transaction, options?: CommitOptions): Promise<void>;
   /** Deletes a prepared blob's ciphertext (the caller's transaction failed, or the file was refused). */
   discard(prepared: PreparedBlob): Promise<void>;
   /** The tenant's blob decrypted, whole or `range` of its plaintext (inclusive, inside the file); null when there is no such blob. */
   open(tenantId: string, blobId: string, range?: BlobRange): Promise<OpenedBlob | null>;
-  /** Removes the blob's row in the caller's transaction and its ciphertext once that commits; false when there was none. */
+  /** Removes the blob's row (and those of blobs derived from it) in the caller's transaction and their ciphertext once that commits; false when there was none. */
   remove(tenantId: string, blobId: string, transaction: Transaction): Promise<boolean>;
 }
 
@@ -70,40 +81,51 @@ class ByteLimit extends Transform {
   }
 }
 
-/** Holds back the first bytes until there are enough (or the body ended), lets `inspect` refuse them, then passes everything on. */
+/**
+ * Holds back the first bytes until there are enough (or the body ended), lets `inspect` refuse them
+ * (it may take its time: nothing flows on meanwhile), then passes everything on.
+ */
 class HeadInspection extends Transform {
-  readonly #inspect: (head: Buffer) => void;
+  readonly #inspect: (head: Buffer) => void | Promise<void>;
+  readonly #headBytes: number;
   #held: Buffer[] = [];
   #heldLength = 0;
   #inspected = false;
 
-  constructor(inspect: (head: Buffer) => void) {
+  constructor(inspect: (head: Buffer) => void | Promise<void>, bytes: number) {
     super();
     this.#inspect = inspect;
+    this.#headBytes = bytes;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.#inspected) return callback(null, chunk);
     this.#held.push(chunk);
     this.#heldLength += chunk.length;
-    callback(this.#heldLength >= headBytes ? this.#release() : null);
+    if (this.#heldLength >= this.#headBytes) this.#release(callback);
+    else callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(this.#inspected ? null : this.#release());
+    if (this.#inspected) callback();
+    else this.#release(callback);
   }
 
-  #release(): Error | null {
+  #release(callback: TransformCallback): void {
     this.#inspected = true;
     const held = Buffer.concat(this.#held, this.#heldLength);
     this.#held = [];
+    const pass = (): void => {
+      this.push(held);
+      callback();
+    };
     try {
-      this.#inspect(held.subarray(0, headBytes));
+      const verdict = this.#inspect(held.subarray(0, this.#headBytes));
+      if (verdict instanceof Promise) verdict.then(pass, (error: unknown) => callback(error as Error));
+      else pass();
     } catch (error) {
-      return error as Error;
+      callback(error as Error);
     }
-    this.push(held);
-    return null;
   }
 }
 
@@ -129,7 +151,7 @@ export function createEncryptedFiles(parts: EncryptedFilesParts): EncryptedFiles
       const dataKey = await keys.newDataKey(tenantId, id);
       const encryptor = createBlobEncryptor({ key: dataKey.key, tenantId, blobId: id, tenantKeyVersion: dataKey.tenantKeyVersion });
       const stages: Transform[] = [new ByteLimit(options.maxBytes)];
-      if (options.inspectHead) stages.push(new HeadInspection(options.inspectHead));
+      if (options.inspectHead) stages.push(new HeadInspection(options.inspectHead, options.headBytes ?? headBytes));
       // The pipeline destroys every stage when one fails; put() then rejects with that error and keeps nothing.
       pipeline([body, ...stages, encryptor], () => undefined);
       await blobs.put(storageKey, encryptor, { signal: options.signal });
@@ -141,8 +163,8 @@ export function createEncryptedFiles(parts: EncryptedFilesParts): EncryptedFiles
         throw error;
       }
     },
-    async commit(prepared, transaction) {
-      await catalog.insert(prepared, transaction);
+    async commit(prepared, transaction, commitOptions) {
+      await catalog.insert({ ...prepared, derivedFrom: commitOptions?.derivedFrom ?? null }, transaction);
     },
     async discard(prepared) {
       await blobs.delete(prepared.storageKey);
@@ -161,8 +183,13 @@ export function createEncryptedFiles(parts: EncryptedFilesParts): EncryptedFiles
     },
     async remove(tenantId, blobId, transaction) {
       const row = await catalog.find(tenantId, blobId, transaction);
-      if (!row || !await catalog.delete(tenantId, blobId, transaction)) return false;
-      transaction.afterCommit(() => deleteLater(row.storageKey));
+      if (!row) return false;
+      const derived = await catalog.derivedFrom(tenantId, blobId, transaction);
+      // Derived rows go with the original's by the foreign key; their ciphertext is deleted here too.
+      if (!await catalog.delete(tenantId, blobId, transaction)) return false;
+      transaction.afterCommit(() => {
+        for (const key of [row.storageKey, ...derived.map((d) => d.storageKey)]) deleteLater(key);
+      });
       return true;
     },
   };

@@ -200,7 +200,8 @@ export class LocalBlobStore implements BlobStore {
       const key = keyPrefix + entry.name;
       if (!entry.isFile() || !key.startsWith(prefix)) continue;
       try {
-        yield { key, size: (await stat(join(dir, entry.name))).size };
+        const info = await stat(join(dir, entry.name));
+        yield { key, size: info.size, modifiedAt: info.mtimeMs };
       } catch (error) {
         // Deleted between readdir and stat: it is simply no longer there.
         if (!isMissing(error)) throw this.#failure('Listing', null, error);

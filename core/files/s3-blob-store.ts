@@ -187,7 +187,7 @@ export class S3BlobStore implements BlobStore {
       for (const object of page.Contents ?? []) {
         const key = object.Key?.slice(this.#prefix.length);
         // Objects that someone else put under the prefix are not blobs of ours.
-        if (key && isBlobKey(key)) yield { key, size: object.Size ?? 0 };
+        if (key && isBlobKey(key)) yield { key, size: object.Size ?? 0, modifiedAt: object.LastModified?.getTime() ?? 0 };
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);

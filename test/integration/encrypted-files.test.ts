@@ -4,6 +4,8 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { BlobIntegrityError } from '../../core/files/blob-integrity-error.ts';
 import type { EncryptedFiles, PreparedBlob } from '../../core/files/encrypted-files.ts';
+import { BlobCatalog } from '../../core/files/blob-catalog.ts';
+import { sweepOrphanBlobs } from '../../core/files/orphan-blob-sweep.ts';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { rejectionOf } from '../helpers/rejection-of.ts';
 import { makeTenant } from '../helpers/stored-blobs.ts';
@@ -95,5 +97,47 @@ forEachDatabase('core.files', (kind) => {
     expect(await files.open(tenantA, committed.id)).to.equal(null);
     for (let tries = 0; tries < 50 && await app.kirjuri.blobs.stat(committed.storageKey); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await app.kirjuri.blobs.stat(committed.storageKey)).to.equal(null);
+  });
+
+  it('inspectHead may take its time and see more than 4 KiB when headBytes says so; its rejection refuses the body', async () => {
+    const plaintext = randomBytes(300_000);
+    let seen = 0;
+    const kept = await files.store(tenantA, Readable.from([plaintext.subarray(0, 1000), plaintext.subarray(1000)]), {
+      maxBytes: 1 << 24, headBytes: 256 * 1024, inspectHead: async (head) => { await new Promise((resolve) => setTimeout(resolve, 20)); seen = head.length; },
+    });
+    expect(seen).to.equal(256 * 1024);
+    expect(kept.plaintextSize).to.equal(plaintext.length);
+    await files.discard(kept);
+    const before = await storedKeys(app);
+    const refused = await rejectionOf(files.store(tenantA, Readable.from([plaintext]), {
+      maxBytes: 1 << 24, headBytes: 100_000, inspectHead: async (head) => { throw new Error(`too many pixels in ${head.length} bytes`); },
+    }));
+    expect(refused.message).to.equal('too many pixels in 100000 bytes');
+    expect(await storedKeys(app)).to.have.members(before);
+  });
+
+  it('a blob committed as derived from another goes with it, row and ciphertext, when that one is removed', async () => {
+    const original = await storeCommitted(tenantA, randomBytes(5000));
+    const rendition = await files.store(tenantA, Readable.from([randomBytes(500)]), { maxBytes: 1 << 24 });
+    await app.kirjuri.db.transaction((transaction) => files.commit(rendition, transaction, { derivedFrom: original.id }));
+    expect(await files.open(tenantA, rendition.id)).to.not.equal(null);
+    expect(await app.kirjuri.db.transaction((transaction) => files.remove(tenantA, original.id, transaction))).to.equal(true);
+    expect(await files.open(tenantA, rendition.id)).to.equal(null);
+    for (let tries = 0; tries < 50 && await app.kirjuri.blobs.stat(rendition.storageKey); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await app.kirjuri.blobs.stat(rendition.storageKey)).to.equal(null);
+  });
+
+  it('the orphan sweep deletes old ciphertext no row names and leaves young and named blobs alone', async () => {
+    const named = await storeCommitted(tenantA, randomBytes(2000));
+    const orphan = await files.store(tenantA, Readable.from([randomBytes(2000)]), { maxBytes: 1 << 24 });
+    const sweep = (now: number) => sweepOrphanBlobs({ blobs: app.kirjuri.blobs, catalog: new BlobCatalog(app.kirjuri.db), log: app.kirjuri.log, now, graceMs: 60_000 });
+    // Young: an upload between its put and its commit looks just like this.
+    expect((await sweep(Date.now())).deleted).to.equal(0);
+    expect(await app.kirjuri.blobs.stat(orphan.storageKey)).to.not.equal(null);
+    const later = await sweep(Date.now() + 120_000);
+    expect(later.deleted).to.be.at.least(1);
+    expect(await app.kirjuri.blobs.stat(orphan.storageKey)).to.equal(null);
+    expect(await app.kirjuri.blobs.stat(named.storageKey)).to.not.equal(null);
+    expect((await files.open(tenantA, named.id))!.row.id).to.equal(named.id);
   });
 });
