@@ -10,6 +10,7 @@ export type { HookMap, HookName, HookHandler } from './kernel/hook-map.ts';
 export type { HookBus } from './kernel/hook-bus.ts';
 export type { ServiceMap, ServiceName } from './kernel/service-map.ts';
 export type { Database } from './db/open-database.ts';
+export type { Logger } from './kernel/create-logger.ts';
 export { newId } from './db/new-id.ts';
 export { AppError, badRequest, unauthorized, forbidden, notFound, conflict, unprocessable, isAppError } from './http/app-error.ts';
 export { signedIn, instanceAdmin, tenantRole, publicFormAccess, authenticationOf, tenantAccessOf, type TenantAccess } from './identity/access-policies.ts';

@@ -39,6 +39,8 @@ export type ImageVariantLookup =
 export interface ImageProcessor {
   /** How many leading bytes inspect() wants to see (a phone JPEG's EXIF and frame header lie within them). */
   readonly headBytes: number;
+  /** Whether it makes renditions of images of this type (what the server's image library reads). */
+  processes(mime: string): boolean;
   /**
    * Reads an image's facts from its first bytes. Throws a 422 AppError for an image over the pixel
    * limit (a decompression bomb included); null for a type it does not process.
@@ -49,7 +51,7 @@ export interface ImageProcessor {
    * small, otherwise in the background (variant() says pending until then). A type it does not process
    * is left alone.
    */
-  makeVariants(tenantId: string, blobId: string, mime: string): Promise<void>;
+  makeVariants(tenantId: string, image: { blobId: string; mime: string; size: number }): Promise<void>;
   /** A rendition of the image blob, or where its making stands. */
   variant(tenantId: string, blobId: string, kind: ImageVariantKind): Promise<ImageVariantLookup>;
 }

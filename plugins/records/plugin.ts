@@ -35,7 +35,10 @@ export default definePlugin({
     api.panel('folder.page', folderRecordsPanel(records));
     api.panel('tenant.home', recentRecordsPanel(records));
   },
-  bootstrap(runtime) {
-    runtime.services.get('records.api').start(runtime);
+  async bootstrap(runtime) {
+    const records = runtime.services.get('records.api');
+    records.start(runtime);
+    // Signatures saved before blob storage move over once (one query when there are none); a rerun resumes.
+    await records.parts.deps.signatures.moveFromDatabase(runtime.log);
   },
 });

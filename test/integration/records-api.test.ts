@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
@@ -141,6 +142,38 @@ forEachDatabase('the records API', (kind) => {
     expect(reference.signedByName).to.equal('Member');
     const png = await world.as('viewer', 'get', api(`/records/${journal.id}/signatures/${reference.signatureId}`)).expect(200);
     expect(png.headers['content-type']).to.equal('image/png');
+  });
+
+  it('a signature is stored encrypted in the blob store, not in the database; one saved before that moves over at start', async () => {
+    const template = (await world.as('manager', 'post', api('/templates')).send({
+      name: 'Sign-off', kind: 'form', fields: [{ key: 'by', type: 'signature', label: 'Signed by' }],
+    }).expect(201)).body;
+    const drawn = `data:image/png;base64,${tinyPngBase64}`;
+    const record = (await world.as('member', 'post', api('/records')).send({ templateId: template.id, folderId, title: 'Signed', data: { by: { image: drawn } }, draft: true }).expect(201)).body;
+    const signatureId = (record.data.by as { signatureId: string }).signatureId;
+    const [row] = await app.kirjuri.db.selectRows<{ image: string; blob_id: string | null; tenant_id: string }>('SELECT image, blob_id, tenant_id FROM records_signatures WHERE id = $1', [signatureId]);
+    expect(row!.image).to.equal('');
+    expect(row!.blob_id).to.be.a('string');
+    const stored = (await app.kirjuri.db.selectRows<{ storage_key: string }>('SELECT storage_key FROM kirjuri_blobs WHERE id = $1', [row!.blob_id]))[0]!;
+    const ciphertext = await buffer(await app.kirjuri.blobs.get(stored.storage_key));
+    expect(ciphertext.includes(Buffer.from(tinyPngBase64, 'base64').subarray(8, 40))).to.equal(false);
+    const served = await world.as('member', 'get', api(`/records/${record.id}/signatures/${signatureId}`)).buffer(true).expect(200);
+    expect((served.body as Buffer).equals(Buffer.from(tinyPngBase64, 'base64'))).to.equal(true);
+    // A row as the first version wrote it: the image in the database, no blob.
+    await app.kirjuri.db.transaction((t) => app.kirjuri.db.execute('UPDATE records_signatures SET image = $1, blob_id = NULL WHERE id = $2', [drawn, signatureId], t));
+    await world.as('member', 'get', api(`/records/${record.id}/signatures/${signatureId}`)).expect(200);
+    const signatures = app.kirjuri.services.get('records.api').parts.deps.signatures;
+    expect(await signatures.moveFromDatabase(app.kirjuri.log)).to.equal(1);
+    expect(await signatures.moveFromDatabase(app.kirjuri.log)).to.equal(0);
+    const [moved] = await app.kirjuri.db.selectRows<{ image: string; blob_id: string | null }>('SELECT image, blob_id FROM records_signatures WHERE id = $1', [signatureId]);
+    expect(moved!.image).to.equal('');
+    expect(moved!.blob_id).to.be.a('string').and.not.equal(row!.blob_id);
+    const again = await world.as('member', 'get', api(`/records/${record.id}/signatures/${signatureId}`)).buffer(true).expect(200);
+    expect((again.body as Buffer).equals(Buffer.from(tinyPngBase64, 'base64'))).to.equal(true);
+    const blobsBefore = Number((await app.kirjuri.db.selectRows<{ n: unknown }>('SELECT COUNT(*) AS n FROM kirjuri_blobs WHERE tenant_id = $1', [row!.tenant_id]))[0]!.n);
+    await world.as('admin', 'delete', api(`/records/${record.id}`)).expect(204);
+    const blobsAfter = Number((await app.kirjuri.db.selectRows<{ n: unknown }>('SELECT COUNT(*) AS n FROM kirjuri_blobs WHERE tenant_id = $1', [row!.tenant_id]))[0]!.n);
+    expect(blobsAfter).to.equal(blobsBefore - 1);
   });
 
   it('a measurement record scores in-order over observed items as a percentage', async () => {

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Context } from 'koa';
-import { AppError, auditEventOf, tenantParticipant, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
+import { z } from 'zod';
+import { AppError, auditEventOf, imageVariantKinds, tenantParticipant, type ImageVariantKind, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
 import { attachmentDisposition } from '../services/file-name.ts';
 import type { RecordFile } from '../services/file-store.ts';
 import { idParams } from './route-schemas.ts';
@@ -45,9 +48,74 @@ function sendHeaders(ctx: Context, file: RecordFile): void {
   ctx.set('Content-Security-Policy', "default-src 'none'; sandbox; frame-ancestors 'none'");
 }
 
-/** API.md's files routes: upload to a record's photo or file field, and download. */
+/** The placeholders a photo shows while its thumbnail is made, or when none can be: read once, when first wanted. */
+const placeholders = new Map<string, Promise<Buffer>>();
+const placeholder = (runtime: PluginRuntime, name: 'photo-pending' | 'photo-no-preview'): Promise<Buffer> => {
+  const key = `${runtime.dir}/${name}`;
+  let bytes = placeholders.get(key);
+  if (!bytes) placeholders.set(key, bytes = readFile(join(runtime.dir, 'assets', 'img', `${name}.png`)));
+  return bytes;
+};
+
+const renditionQuery = z.strictObject({ size: z.enum(imageVariantKinds, `must be ${imageVariantKinds.join(' or ')}`).default('thumbnail') });
+
+/** Whether the client would rather have a picture than a JSON error (an <img> asks with image/*). */
+const wantsImage = (ctx: Context): boolean => ctx.accepts(['application/json', 'image/png']) === 'image/png' && !ctx.get('Accept').includes('application/json');
+
+/** The rendition route: a photo's thumbnail or preview, 202 with a placeholder while it is being made. */
+function renditionRoute(): Route {
+  return {
+    method: 'GET', path: '/api/v1/t/:t/files/:id/thumbnail', policy: tenantParticipant, tags: ['records'], params: idParams, query: renditionQuery,
+    summary: 'A photo\'s thumbnail (`?size=thumbnail`, 320 px) or preview (`?size=preview`, 1600 px), made by the images plugin without the original\'s metadata; cacheable privately.',
+    responses: { 200: 'The rendition (WebP).', 202: 'Being made: a placeholder image; ask again after Retry-After seconds.', 304: 'Not changed.', 404: 'Missing, not visible, not an image, or no rendition can be made (the reason is given).' },
+    async handler(ctx, { params, query }, runtime) {
+      const id = (params as { id: string }).id;
+      const kind = (query as { size: ImageVariantKind }).size;
+      const { file, found, blob } = await parts(runtime).uploads.rendition(ctx, id, kind);
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.set('Content-Security-Policy', "default-src 'none'; sandbox; frame-ancestors 'none'");
+      if (found.state === 'pending') {
+        ctx.status = 202;
+        ctx.set('Retry-After', '2');
+        ctx.set('Cache-Control', 'no-store');
+        ctx.type = 'image/png';
+        ctx.body = await placeholder(runtime, 'photo-pending');
+        return;
+      }
+      if (found.state !== 'ready' || !blob) {
+        const reason = found.state === 'failed' ? found.reason : 'The preview is missing.';
+        if (!wantsImage(ctx)) throw new AppError(404, 'no_rendition', `There is no ${kind} of "${file.name}": ${reason}`, { details: { reason } });
+        ctx.status = 404;
+        ctx.set('Cache-Control', 'private, no-cache');
+        ctx.type = 'image/png';
+        ctx.body = await placeholder(runtime, 'photo-no-preview');
+        return;
+      }
+      const { variant } = found;
+      const etag = `"${variant.sha256}"`;
+      ctx.set('ETag', etag);
+      // A rendition never changes once made: the browser keeps it, only for this person.
+      ctx.set('Cache-Control', 'private, max-age=86400');
+      ctx.set('Content-Disposition', `inline; filename="${kind}.${variant.mime === 'image/jpeg' ? 'jpg' : 'webp'}"`);
+      // Thumbnails are part of the (audited) page that shows them; opening a preview is a view of its own.
+      if (kind === 'preview') ctx.audit.recordSoon(auditEventOf(ctx, { action: 'file.view', objectType: 'file', objectId: id, details: { rendition: kind } }));
+      if (ctx.get('If-None-Match').split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag)) {
+        blob.stream.destroy();
+        ctx.status = 304;
+        return;
+      }
+      blob.stream.once('error', () => ctx.res.destroy());
+      ctx.type = variant.mime;
+      ctx.body = blob.stream;
+      ctx.length = variant.size;
+    },
+  };
+}
+
+/** API.md's files routes: upload to a record's photo or file field, download, and a photo's renditions. */
 export function fileRoutes(): Route[] {
   return [
+    renditionRoute(),
     {
       method: 'POST', path: '/api/v1/t/:t/records/:id/files', policy: tenantParticipant, tags: ['records'], params: idParams, streamBody: true,
       summary: 'Uploads one file to a record\'s photo or file field: multipart with `field` (key, or group.N.key) before `file`; stored encrypted; the id goes into the field with the next save.',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, decodeCursor, encodeCursor, listQueryFields, tenantParticipant, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
+import { decodeCursor, encodeCursor, listQueryFields, tenantParticipant, type PluginRuntime, type RouteDeclaration } from '../../../core/plugin-api.ts';
 import { recordTitle } from '../services/record-input.ts';
 import type { RecordListFilter } from '../services/record-list-query.ts';
 import { entryJson, recordJson, recordSummaryJson, revisionJson } from './record-json.ts';
@@ -126,14 +126,12 @@ export function recordRoutes(): Route[] {
       summary: 'A signature drawn on a record, as a PNG image.',
       async handler(ctx, { params }, runtime) {
         const { id, signatureId } = params as { id: string; signatureId: string };
-        const signature = await parts(runtime).reader.signature(ctx, id, signatureId);
-        const comma = signature.image.indexOf(',');
-        if (!signature.image.startsWith('data:image/png;base64,') || comma < 0) throw new AppError(500, 'bad_signature', 'The stored signature is damaged.', { expose: false });
+        const { signature, png } = await parts(runtime).reader.signature(ctx, id, signatureId);
         ctx.set('Cache-Control', 'private, max-age=3600');
         ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
         ctx.type = 'image/png';
         ctx.etag = signature.sha256;
-        ctx.body = Buffer.from(signature.image.slice(comma + 1), 'base64');
+        ctx.body = png;
       },
     },
   ];

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { AppError, auditEventOf, authenticationOf, fileTooLarge, newId, tenantAccessOf, type EncryptedFiles, type OpenedBlob, type PreparedBlob } from '../../../core/plugin-api.ts';
+import type { Transaction } from 'sequelize';
+import { AppError, auditEventOf, authenticationOf, fileTooLarge, newId, tenantAccessOf, type EncryptedFiles, type ImageFacts, type ImageVariantKind, type ImageVariantLookup, type OpenedBlob, type PreparedBlob } from '../../../core/plugin-api.ts';
 import { displayFileName } from './file-name.ts';
 import type { RecordFile, RecordFileStore } from './file-store.ts';
 import { requireRecordAccess } from './record-access.ts';
@@ -41,6 +42,14 @@ function checkType(field: TemplateField, head: Buffer): string {
   if (field.type === 'photo' && !mime.startsWith('image/')) refuse(label, 'images (JPEG, PNG, WebP, HEIC, GIF)');
   if (field.type === 'file' && field.accept && !typeAccepted(mime, field.accept)) refuse(label, field.accept.join(', '));
   return mime;
+}
+
+/** The 413 of a file that does not fit in the tenant's room. */
+const noRoomFor = (room: number): AppError => new AppError(413, 'tenant_storage_full', `The file does not fit in the room left for this organisation's files (${room} bytes): delete files or ask the administrator for more room.`);
+
+/** A file row's capture time and place from an image's facts (null when there are none). */
+function captureFacts(facts: ImageFacts | null): Pick<RecordFile, 'takenAt' | 'latitude' | 'longitude'> {
+  return { takenAt: facts?.takenAt ?? null, latitude: facts?.location?.lat ?? null, longitude: facts?.location?.lon ?? null };
 }
 
 /**
@@ -92,35 +101,86 @@ export class FileUploads {
       throw new AppError(413, 'tenant_storage_full', `This organisation's files take all of its ${this.#limits.maxTenantBytes} bytes: delete files or ask the administrator for more room.`);
     }
     let mime = 'application/octet-stream';
+    let facts: ImageFacts | null = null;
+    const images = this.#deps.images();
     let prepared: PreparedBlob;
     try {
       prepared = await this.#encrypted.store(tenant.id, part.stream, {
-        maxBytes: Math.min(this.#limits.maxFileBytes, room), signal: part.signal, inspectHead: (head) => { if (head.length > 0) mime = checkType(field, head); },
+        maxBytes: Math.min(this.#limits.maxFileBytes, room), signal: part.signal, headBytes: images?.headBytes,
+        inspectHead: async (head) => {
+          if (head.length === 0) return;
+          mime = checkType(field, head);
+          // The pixel limit refuses a decompression bomb here, before a byte of it is stored.
+          if (images && mime.startsWith('image/')) facts = await images.inspect(head, mime);
+        },
       });
     } catch (error) {
       if ((error as AppError).code === 'file_too_large' && room < this.#limits.maxFileBytes) {
-        throw new AppError(413, 'tenant_storage_full', `The file does not fit in the room left for this organisation's files (${room} bytes): delete files or ask the administrator for more room.`);
+        throw noRoomFor(room);
       }
       if ((error as AppError).code === 'file_too_large') throw fileTooLarge(this.#limits.maxFileBytes);
       throw error;
     }
+    let file: RecordFile;
     try {
       if (prepared.plaintextSize === 0) throw new AppError(422, 'empty_file', 'The file is empty (0 bytes): choose the file again.', { details: { fields: { file: 'is empty' } } });
       part.signal.throwIfAborted();
-      const file: RecordFile = {
+      file = {
         id: newId(), tenantId: tenant.id, recordId, fieldPath: part.fieldPath, blobId: prepared.id, name: displayFileName(part.filename), mime,
-        size: prepared.plaintextSize, sha256: prepared.plaintextSha256, takenAt: null, latitude: null, longitude: null, createdBy: authenticationOf(ctx).user.id, createdAt: Date.now(),
+        size: prepared.plaintextSize, sha256: prepared.plaintextSha256, ...captureFacts(facts), createdBy: authenticationOf(ctx).user.id, createdAt: Date.now(),
       };
       await this.#deps.db.transaction(async (transaction) => {
+        await this.#checkRoomInside(tenant.id, file.size, transaction);
         await this.#encrypted.commit(prepared, transaction);
         await this.#files.insert(file, transaction);
         await ctx.audit.record(auditEventOf(ctx, { action: 'file.upload', objectType: 'file', objectId: file.id, details: { recordId, field: file.fieldPath, name: file.name, mime, size: file.size, sha256: file.sha256 } }), transaction);
       });
-      return file;
     } catch (error) {
       await this.#encrypted.discard(prepared);
       throw error;
     }
+    if (images && mime.startsWith('image/')) {
+      // The file is saved whatever happens here; a photo whose renditions fail shows its reason instead.
+      await images.makeVariants(tenant.id, { blobId: file.blobId, mime, size: file.size }).catch((error: unknown) => {
+        (ctx.state as { log?: { error(o: object, m: string): void } }).log?.error({ err: error, fileId: file.id }, 'Making a photo\'s thumbnail and preview failed to start');
+      });
+    }
+    return file;
+  }
+
+  /**
+   * The tenant limit again, inside the transaction that adds the file: uploads that were each let in
+   * with the room there was cannot together pass it. On PostgreSQL the tenant's row is locked, so two
+   * uploads of one tenant take turns here (SQLite's writer is one at a time anyway).
+   */
+  async #checkRoomInside(tenantId: string, size: number, transaction: Transaction): Promise<void> {
+    if (this.#deps.db.dialect === 'postgres') await this.#deps.db.selectIn('SELECT id FROM kirjuri_tenants WHERE id = $1 FOR UPDATE', [tenantId], transaction);
+    const used = await this.#files.totalSize(tenantId, transaction);
+    if (used + size > this.#limits.maxTenantBytes) {
+      throw noRoomFor(Math.max(0, this.#limits.maxTenantBytes - used));
+    }
+  }
+
+  /**
+   * A photo's rendition (view access): ready with its bytes, pending (being made: a photo uploaded
+   * before the images plugin was there is queued now), or why there is none.
+   */
+  async rendition(ctx: Context, fileId: string, kind: ImageVariantKind): Promise<{ file: RecordFile; found: ImageVariantLookup; blob: OpenedBlob | null }> {
+    const { tenant } = tenantAccessOf(ctx);
+    await ctx.access.requireAccess(ctx, 'view', { type: 'file', id: fileId });
+    const file = (await this.#files.find(tenant.id, fileId))!;
+    const images = this.#deps.images();
+    if (!images || !file.mime.startsWith('image/') || !images.processes(file.mime)) {
+      const reason = !images ? 'This server makes no thumbnails: the images plugin is not installed.' : !file.mime.startsWith('image/') ? 'The file is not an image.' : `No preview is made of ${file.mime} images on this server; download the original instead.`;
+      return { file, found: { state: 'failed', reason }, blob: null };
+    }
+    let found = await images.variant(tenant.id, file.blobId, kind);
+    if (found.state === 'none') {
+      void images.makeVariants(tenant.id, { blobId: file.blobId, mime: file.mime, size: file.size }).catch(() => undefined);
+      found = { state: 'pending' };
+    }
+    const blob = found.state === 'ready' ? await this.#encrypted.open(tenant.id, found.variant.blobId) : null;
+    return { file, found, blob };
   }
 
   /** A file to download (view access; the caller audits file.download), and with `read` its bytes, whole or `range` of them. */

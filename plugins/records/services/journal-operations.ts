@@ -42,21 +42,22 @@ export class JournalOperations {
     // A correction says what was wrong; it need not repeat every required field of the entry it corrects.
     const checked = validateRecordData(version.definition.entryFields ?? [], input.data ?? {}, { requireComplete: !input.corrects });
     if (!checked.ok) throw dataRefusal(checked.errors, 'The entry');
-    const entry = await this.#deps.db.transaction(async (transaction) => {
+    const staged = await this.#deps.signatures.stage(tenant.id, checked.data);
+    const entry = await staged.around(() => this.#deps.db.transaction(async (transaction) => {
       if (input.corrects && !(await this.#deps.journal.find(tenant.id, recordId, input.corrects, transaction))) {
         throw new AppError(422, 'unknown_entry', 'The entry to correct is not in this journal.', { details: { fields: { corrects: 'is not an entry of this journal' } } });
       }
       // A signature drawn in an entry is stored like a form's: tied to its signer, the time and the record's revision.
       const signed = resolveSignatures({
         fields: version.definition.entryFields ?? [], data: checked.data, previous: {}, store: this.#deps.signatures,
-        tenantId: tenant.id, recordId, revision: record!.revision, signer: { id: user.id, name: user.name },
+        tenantId: tenant.id, recordId, revision: record!.revision, signer: { id: user.id, name: user.name }, staged,
       });
       const appended = await this.#deps.journal.append({ tenantId: tenant.id, recordId, text, data: signed.data, correctsId: input.corrects ?? null, authorId: user.id }, transaction);
       await signed.write(transaction);
       await this.#deps.records.touch(tenant.id, recordId, appended.createdAt, transaction);
       await ctx.audit.record(auditEventOf(ctx, { action: 'record.update', objectType: 'record', objectId: recordId, details: { entry: appended.seq, corrects: input.corrects ?? null } }), transaction);
       return appended;
-    });
+    }));
     try {
       await this.#deps.hooks.emit('record.entry_added', { tenantId: tenant.id, recordId, templateId: record!.templateId, folderId: record!.folderId, revision: record!.revision, actorId: user.id, entryId: entry.id, seq: entry.seq });
     } catch (error) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, hasControlCharacters } from '../../../core/plugin-api.ts';
 import type { FieldErrors, TemplateField } from './template-definition.ts';
 import type { SignatureReference, SignatureStore } from './signature-store.ts';
+import type { StagedDrawings } from './staged-drawings.ts';
 
 /** A record's title: what lists, shares and the audit log call it. */
 export const recordTitle = z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters')
@@ -54,7 +55,7 @@ export function signatureReferences(fields: readonly TemplateField[], data: Reco
  */
 export function resolveSignatures(input: {
   fields: readonly TemplateField[]; data: Record<string, unknown>; previous: Record<string, unknown>; store: SignatureStore;
-  tenantId: string; recordId: string; revision: number; signer: { id: string; name: string };
+  tenantId: string; recordId: string; revision: number; signer: { id: string; name: string }; staged: StagedDrawings;
 }): { data: Record<string, unknown>; signed: string[]; write(transaction: Transaction): Promise<void> } {
   const known = signatureReferences(input.fields, input.previous);
   const unknown: FieldErrors = {};
@@ -64,7 +65,7 @@ export function resolveSignatures(input: {
     if (!value || typeof value !== 'object') return value;
     if ('image' in value) {
       const prepared = input.store.prepare({
-        tenantId: input.tenantId, recordId: input.recordId, fieldPath: path, revision: input.revision, signerId: input.signer.id, signerName: input.signer.name, image: String((value as { image: string }).image),
+        tenantId: input.tenantId, recordId: input.recordId, fieldPath: path, revision: input.revision, signerId: input.signer.id, signerName: input.signer.name, image: String((value as { image: string }).image), staged: input.staged,
       });
       writes.push(prepared.write);
       signed.push(path);

@@ -107,12 +107,14 @@ export class RecordReader {
     return { view, diff: { from, to, changes: diffRecordData(view.template.definition.fields, from.data, to.data) } };
   }
 
-  /** A signature image of a record the caller may see. */
-  async signature(ctx: Context, recordId: string, signatureId: string): Promise<Signature> {
+  /** A signature of a record the caller may see, with its PNG. */
+  async signature(ctx: Context, recordId: string, signatureId: string): Promise<{ signature: Signature; png: Buffer }> {
     await this.view(ctx, recordId, { audit: false });
     const signature = await this.#deps.signatures.find(tenantAccessOf(ctx).tenant.id, recordId, signatureId);
     if (!signature) throw new AppError(404, 'not_found', 'This record has no such signature.');
-    return signature;
+    const png = await this.#deps.signatures.png(signature);
+    if (!png) throw new AppError(500, 'signature_missing', `The stored image of signature ${signatureId} is missing.`, { expose: false });
+    return { signature, png };
   }
 
   /** Whether a grant of the caller's covers the folder itself (so every record in it is visible). */

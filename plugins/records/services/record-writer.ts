@@ -11,6 +11,7 @@ import type { RecordsDeps } from './records-deps.ts';
 import type { RecordEvent } from './records-hooks.ts';
 import type { TemplateDefinition } from './template-definition.ts';
 import type { TemplateVersion } from './template-store.ts';
+import { StagedDrawings } from './staged-drawings.ts';
 import { checkUploadReferences } from './upload-references.ts';
 
 /** What makes a record: a template, a place, a title and data; `draft` lets required fields wait until it is completed. */
@@ -63,7 +64,8 @@ export class RecordWriter {
   async create(ctx: Context, input: CreateRecordInput): Promise<StoredRecord> {
     await requireRecordPlace(ctx, input.folderId);
     const version = await this.currentVersion(tenantAccessOf(ctx).tenant.id, input.templateId);
-    const record = await this.#deps.db.transaction((transaction) => this.createIn(ctx, input, version, transaction));
+    const staged = await this.#deps.signatures.stage(tenantAccessOf(ctx).tenant.id, input.data);
+    const record = await staged.around(() => this.#deps.db.transaction((transaction) => this.createIn(ctx, input, version, transaction, staged)));
     await this.#emit(ctx, 'record.created', this.#eventOf(ctx, record));
     return record;
   }
@@ -72,7 +74,7 @@ export class RecordWriter {
    * Makes a record inside the caller's transaction, in a folder whose access the caller has already
    * settled (checked it, or made it in this transaction). Returns the record; hooks are the caller's.
    */
-  async createIn(ctx: Context, input: CreateRecordInput, version: TemplateVersion, transaction: Transaction): Promise<StoredRecord> {
+  async createIn(ctx: Context, input: CreateRecordInput, version: TemplateVersion, transaction: Transaction, staged = StagedDrawings.none): Promise<StoredRecord> {
     const { tenant } = tenantAccessOf(ctx);
     const { user } = authenticationOf(ctx);
     const { fields } = version.definition;
@@ -84,7 +86,7 @@ export class RecordWriter {
     await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: null, transaction });
     const now = Date.now();
     const id = newId();
-    const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: {}, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision: 1, signer: { id: user.id, name: user.name } });
+    const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: {}, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision: 1, signer: { id: user.id, name: user.name }, staged });
     const record: StoredRecord = {
       id, tenantId: tenant.id, folderId: input.folderId, templateId: version.templateId, templateVersion: version.version, title: input.title, status: 'draft',
       data, score: scoreOf(version.definition, data), revision: 1, ownerId: user.id, createdAt: now, updatedAt: now, completedAt: null, completedBy: null,
@@ -106,7 +108,8 @@ export class RecordWriter {
     if (change.folderId !== undefined && change.folderId !== current!.folderId) await requireRecordPlace(ctx, change.folderId);
     const version = (await this.#deps.templates.version(tenant.id, current!.templateId, current!.templateVersion))!;
     const { fields } = version.definition;
-    const outcome = await this.#deps.db.transaction(async (transaction) => {
+    const staged = await this.#deps.signatures.stage(tenant.id, change.data);
+    const outcome = await staged.around(() => this.#deps.db.transaction(async (transaction) => {
       const before = await this.#deps.records.find(tenant.id, id, transaction);
       if (!before) throw new AppError(404, 'not_found', 'No such record here, or it is not shared with you.');
       if (change.revision !== undefined && change.revision !== before.revision) {
@@ -118,7 +121,7 @@ export class RecordWriter {
       if (!checked.ok) throw dataRefusal(checked.errors, completing ? 'The record cannot be completed: it' : 'The record');
       await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: id, transaction });
       const revision = before.revision + 1;
-      const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: before.data, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision, signer: { id: user.id, name: user.name } });
+      const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: before.data, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision, signer: { id: user.id, name: user.name }, staged });
       const changed = diffRecordData(fields, before.data, data).map((c) => `data.${c.path}`);
       const title = change.title ?? before.title;
       const folderId = change.folderId === undefined ? before.folderId : change.folderId;
@@ -136,7 +139,7 @@ export class RecordWriter {
       await write(transaction);
       await ctx.audit.record(auditEventOf(ctx, { action: 'record.update', objectType: 'record', objectId: id, details: { changed, revision, status, signed } }), transaction);
       return { record, changed, completing };
-    });
+    }));
     if (outcome.changed.length > 0) await this.#emit(ctx, 'record.updated', { ...this.#eventOf(ctx, outcome.record), changed: outcome.changed });
     if (outcome.completing) await this.#emit(ctx, 'record.completed', this.#eventOf(ctx, outcome.record));
     return outcome.record;
@@ -151,6 +154,7 @@ export class RecordWriter {
       await this.#deps.shares.revokeAllOn(tenant.id, [{ type: 'record', id }], transaction);
       // The file rows would go with the record anyway; their blob rows and ciphertext would not.
       for (const file of await this.#deps.files.ofRecord(tenant.id, id, transaction)) await this.#deps.encryptedFiles.remove(tenant.id, file.blobId, transaction);
+      for (const blobId of await this.#deps.signatures.blobsOfRecord(tenant.id, id, transaction)) await this.#deps.encryptedFiles.remove(tenant.id, blobId, transaction);
       await this.#deps.records.delete(tenant.id, id, transaction);
       await ctx.audit.record(auditEventOf(ctx, { action: 'record.delete', objectType: 'record', objectId: id, details: { title: current!.title, folderId: current!.folderId, revision: current!.revision } }), transaction);
     });

@@ -1,4 +1,4 @@
-import type { PluginRuntime } from '../../../core/plugin-api.ts';
+import type { ImageProcessor, PluginRuntime } from '../../../core/plugin-api.ts';
 import { RecordFileStore } from './file-store.ts';
 import { FileUploads } from './file-uploads.ts';
 import { JournalOperations } from './journal-operations.ts';
@@ -38,8 +38,10 @@ export class RecordsApi {
     this.#runtime = runtime;
     const { db } = runtime;
     const deps: RecordsDeps = {
-      db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db), files: new RecordFileStore(db), encryptedFiles: runtime.services.get('core.files'), structures: new StructureStore(db),
+      db, templates: new TemplateStore(db), records: new RecordStore(db), journal: new JournalStore(db), signatures: new SignatureStore(db, runtime.services.get('core.files')), files: new RecordFileStore(db), encryptedFiles: runtime.services.get('core.files'), structures: new StructureStore(db),
       folders: runtime.services.get('core.folders'), shares: runtime.services.get('core.shares'), hooks: runtime.hooks,
+      // Asked for at use: the images plugin may bootstrap after this one, or not be there at all.
+      images: () => (runtime.services.has('images.processor') ? runtime.services.get<ImageProcessor>('images.processor') : null),
     };
     const writer = new RecordWriter(deps);
     const limits = { maxFileBytes: runtime.kirjuri.files.maxFileBytes, maxTenantBytes: runtime.kirjuri.files.maxTenantBytes };

@@ -1,4 +1,4 @@
-import type { Database, EncryptedFiles, FolderService, HookBus, ShareService } from '../../../core/plugin-api.ts';
+import type { Database, EncryptedFiles, FolderService, HookBus, ImageProcessor, ShareService } from '../../../core/plugin-api.ts';
 import type { RecordFileStore } from './file-store.ts';
 import type { JournalStore } from './journal-store.ts';
 import type { RecordStore } from './record-store.ts';
@@ -20,4 +20,6 @@ export interface RecordsDeps {
   folders: FolderService;
   shares: ShareService;
   hooks: Pick<HookBus, 'emit'>;
+  /** The image processor (service `images.processor`) when the images plugin is installed, else null: photos are then kept as they came. */
+  images: () => ImageProcessor | null;
 }
