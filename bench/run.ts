@@ -11,8 +11,9 @@ import { auditVerifyScenario } from './scenarios/audit-verify-scenario.ts';
 import { recordsCreateScenario } from './scenarios/records-create-scenario.ts';
 import { recordsListScenario } from './scenarios/records-list-scenario.ts';
 import { blobCryptoScenario } from './scenarios/blob-crypto-scenario.ts';
+import { imageUploadScenario } from './scenarios/image-upload-scenario.ts';
 
-const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario, recordsCreateScenario, recordsListScenario, blobCryptoScenario];
+const scenarios: readonly BenchScenario[] = [healthScenario, startupScenario, meScenario, loginScenario, objectViewScenario, auditVerifyScenario, recordsCreateScenario, recordsListScenario, blobCryptoScenario, imageUploadScenario];
 
 function positiveInteger(value: string): number {
   const n = Number(value);

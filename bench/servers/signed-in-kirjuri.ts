@@ -14,8 +14,8 @@ export async function signIn(url: string, who: { email: string; password: string
 }
 
 /** Starts Kirjuri (TLS off, SQLite, temp data dir), sets it up with the benchmark's administrator and signs in. */
-export async function startSignedInKirjuri(): Promise<{ server: ServerProcess; cookie: string }> {
-  const server = await startKirjuri({ KIRJURI_SETUP_TOKEN: setupToken });
+export async function startSignedInKirjuri(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ server: ServerProcess; cookie: string }> {
+  const server = await startKirjuri({ KIRJURI_SETUP_TOKEN: setupToken, ...extraEnv });
   try {
     const setup = await fetch(`${server.url}/api/v1/setup`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
