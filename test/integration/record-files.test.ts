@@ -196,8 +196,9 @@ forEachDatabase('record files', (kind) => {
     const blobRows = async (): Promise<number> => Number((await app.kirjuri.db.selectRows<{ n: unknown }>('SELECT COUNT(*) AS n FROM kirjuri_blobs', []))[0]!.n);
     const rowsBefore = await blobRows();
     const { id } = (await upload('admin', 'photos', tinyPng, 'gone.png', doomed).expect(201)).body as { id: string };
-    expect(await blobRows()).to.equal(rowsBefore + 1);
-    expect(await storedKeys(app)).to.have.length(keysBefore.length + 1);
+    // The photo, and its thumbnail and preview (the images plugin's, derived from it).
+    expect(await blobRows()).to.equal(rowsBefore + 3);
+    expect(await storedKeys(app)).to.have.length(keysBefore.length + 3);
     await world.as('admin', 'delete', api(`/records/${doomed}`)).expect(204);
     await world.as('admin', 'get', api(`/files/${id}`)).expect(404);
     expect(await blobRows()).to.equal(rowsBefore);
