@@ -7,6 +7,7 @@ import { addServeCommand } from './serve-command.ts';
 import { addIdentityCommands } from './identity-commands.ts';
 import { addAuditCommands } from './audit-commands.ts';
 import { addKeysCommands } from './keys-commands.ts';
+import { addFilesCommands } from './files-commands.ts';
 
 /** Builds the kirjuri command-line program with every core command. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addIdentityCommands(program);
   addAuditCommands(program);
   addKeysCommands(program);
+  addFilesCommands(program);
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   all(program).slice(1).forEach((command) => command.exitOverride().showHelpAfterError());
   return program;
