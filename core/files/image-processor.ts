@@ -17,15 +17,13 @@ export interface ImageFacts {
 export const imageVariantKinds = ['thumbnail', 'preview'] as const;
 export type ImageVariantKind = (typeof imageVariantKinds)[number];
 
-/** A rendition, stored encrypted like any blob (a blob derived from the original). */
+/** A rendition, stored encrypted like any blob (a blob derived from the original; its size and hash are the blob's). */
 export interface ImageVariant {
   kind: ImageVariantKind;
   blobId: string;
   mime: string;
   width: number;
   height: number;
-  size: number;
-  sha256: string;
 }
 
 /** A rendition of a stored image, or where its making stands. */

@@ -76,10 +76,8 @@ export class SharpImageProcessor implements ImageProcessor {
     if (row.state === 'pending') return { state: 'pending' };
     if (row.state === 'failed') return { state: 'failed', reason: row.reason ?? 'The preview could not be made.' };
     const made = row[kind];
-    const opened = made ? await this.#started.files.open(tenantId, made.blobId) : null;
-    if (!made || !opened) return { state: 'failed', reason: `The stored ${kind} is missing.` };
-    opened.stream.destroy();
-    return { state: 'ready', variant: { kind, blobId: made.blobId, mime: made.mime, width: made.width, height: made.height, size: opened.row.plaintextSize, sha256: opened.row.plaintextSha256 } };
+    if (!made) return { state: 'failed', reason: `The stored ${kind} is missing.` };
+    return { state: 'ready', variant: { kind, ...made } };
   }
 
   /** Resolves once the image's renditions made by this process are settled (made, failed or given up for now); at once when none is under way. */

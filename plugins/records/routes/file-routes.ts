@@ -92,7 +92,7 @@ function renditionRoute(): Route {
         return;
       }
       const { variant } = found;
-      const etag = `"${variant.sha256}"`;
+      const etag = `"${blob.row.plaintextSha256}"`;
       ctx.set('ETag', etag);
       // A rendition never changes once made: the browser keeps it, only for this person.
       ctx.set('Cache-Control', 'private, max-age=86400');
@@ -107,7 +107,7 @@ function renditionRoute(): Route {
       blob.stream.once('error', () => ctx.res.destroy());
       ctx.type = variant.mime;
       ctx.body = blob.stream;
-      ctx.length = variant.size;
+      ctx.length = blob.row.plaintextSize;
     },
   };
 }

@@ -180,7 +180,7 @@ export class FileUploads {
       found = { state: 'pending' };
     }
     const blob = found.state === 'ready' ? await this.#encrypted.open(tenant.id, found.variant.blobId) : null;
-    return { file, found, blob };
+    return { file, found: found.state === 'ready' && !blob ? { state: 'failed', reason: `The stored ${kind} is missing.` } : found, blob };
   }
 
   /** A file to download (view access; the caller audits file.download), and with `read` its bytes, whole or `range` of them. */
