@@ -15,6 +15,8 @@ export { newId } from './db/new-id.ts';
 export { AppError, badRequest, unauthorized, forbidden, notFound, conflict, unprocessable, isAppError } from './http/app-error.ts';
 export { signedIn, instanceAdmin, tenantRole, publicFormAccess, authenticationOf, tenantAccessOf, type TenantAccess } from './identity/access-policies.ts';
 export { requestActor, type RequestActor } from './identity/request-actor.ts';
+// A `streamBody: 'form'` route verifies the form's `_csrf` field itself, before it accepts any other part.
+export { verifyStreamedFormToken, streamedFormTokenPending } from './identity/streamed-form-csrf.ts';
 export type { Authentication } from './identity/authenticator.ts';
 export type { User } from './identity/user-store.ts';
 export type { PeopleService } from './identity/people-service.ts';

@@ -63,7 +63,8 @@ export function buildOpenApiDocument(routes: readonly OwnedRoute[], info: { vers
       },
     };
     // A streaming route reads its own body; the only one so far takes a multipart upload.
-    if (route.streamBody) operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } };
+    if (route.streamBody === 'form') operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } }, 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } };
+    else if (route.streamBody) operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } };
     if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } };
     (paths[openApiPath] ??= {})[route.method.toLowerCase()] = operation;
   }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError } from './app-error.ts';
 import { auditEventOf } from '../audit/audit-event.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
+import { assertStreamedFormVerified, expectStreamedForm } from '../identity/streamed-form-csrf.ts';
 
 /** Field problems from a zod error, keyed by dotted path, for the `details` of a 400. */
 function describeIssues(where: 'body' | 'query' | 'params', error: z.ZodError): Record<string, string> {
@@ -60,6 +61,7 @@ export function checkRouteDeclarations(routes: readonly OwnedRoute[]): void {
     const other = seen.get(key);
     if (other) throw new Error(`Route ${key} is declared twice (by ${other} and ${route.owner}).`);
     if (route.streamBody && route.body) throw new Error(`Route ${key} of ${route.owner} declares both streamBody and a body schema: a route that reads its body as a stream validates it itself.`);
+    if (route.streamBody !== undefined && route.streamBody !== true && route.streamBody !== false && route.streamBody !== 'form') throw new Error(`Route ${key} of ${route.owner} declares streamBody ${JSON.stringify(route.streamBody)}: it is true, 'form' or left out.`);
     if (route.streamBody && !methodsWithBody.has(route.method)) throw new Error(`Route ${key} of ${route.owner} declares streamBody, but ${route.method} requests carry no body.`);
     seen.set(key, route.owner);
   }
@@ -75,7 +77,9 @@ export interface RouteTableOptions {
  * body itself), the policy, input validation, then the handler.
  */
 function routeMiddleware(route: OwnedRoute, parseBody: Middleware): Middleware {
+  const streamedForm = route.streamBody === 'form';
   const handle = async (ctx: Context): Promise<void> => {
+    if (streamedForm) expectStreamedForm(ctx);
     const checking = route.policy.check(ctx);
     if (checking) await checking;
     const params = validate(route.params, (ctx as Context & { params?: unknown }).params ?? {}, 'params');
@@ -87,6 +91,7 @@ function routeMiddleware(route: OwnedRoute, parseBody: Middleware): Middleware {
     }
     const body = validateBody(ctx, route.body, rawBody ?? {});
     await route.handler(ctx, { body, query, params });
+    if (streamedForm) assertStreamedFormVerified(ctx);
   };
   // A streaming route's body stays unread in ctx.req for its handler (koa-body would buffer it, or with multipart write it to disk).
   if (!methodsWithBody.has(route.method) || route.streamBody) return handle;

@@ -6,6 +6,7 @@ import { roleAtLeast, type ParticipantRole, type TenantRole } from '../tenants/r
 import type { Tenant } from '../tenants/tenant-store.ts';
 import type { Authentication } from './authenticator.ts';
 import { assertCsrfToken, assertSameOrigin, isUnsafeMethod } from './csrf-protection.ts';
+import { deferCsrfToStreamedForm } from './streamed-form-csrf.ts';
 import './identity-services.ts';
 
 /** The tenant a tenant route runs in and the caller's role there (set by tenantRole policies). */
@@ -19,7 +20,8 @@ const notSignedIn = (): AppError => new AppError(401, 'unauthenticated', 'Sign i
 
 /**
  * Resolves the caller and refuses the request without one (401). Unsafe requests made with the session
- * cookie must come from this site and carry the session's CSRF token; bearer requests need neither.
+ * cookie must come from this site and carry the session's CSRF token (on a `streamBody: 'form'` route
+ * without the header, in the form's first field, verified by the handler); bearer requests need neither.
  * Without a promise when the caller is known at once (see Authenticator.authenticate).
  */
 export function requireAuthentication(ctx: Context): Authentication | Promise<Authentication> {
@@ -34,7 +36,8 @@ function admit(ctx: Context, authentication: Authentication | null): Authenticat
   }
   if (authentication.via === 'session' && isUnsafeMethod(ctx.method)) {
     assertSameOrigin(ctx, ctx.identity.publicOrigin);
-    assertCsrfToken(ctx, authentication.csrfToken);
+    // A form its route reads as a stream brings its token in the body, which is not read yet: the handler verifies it (streamed-form-csrf.ts).
+    if (!deferCsrfToStreamedForm(ctx, authentication.csrfToken)) assertCsrfToken(ctx, authentication.csrfToken);
   }
   return authentication;
 }

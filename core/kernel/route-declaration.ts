@@ -38,8 +38,14 @@ export interface RouteDeclaration<B = unknown, Q = unknown, P = unknown, R = unk
    * true: the handler reads the request body itself from `ctx.req` as a stream (a multipart upload
    * parsed with busboy), so no body parser runs and nothing of the body is buffered or written to disk
    * before the handler sees it. Such a route declares no `body` schema; its handler gets `{}` as body.
+   * A session request must send its CSRF token in the X-CSRF-Token header.
+   *
+   * 'form': the same, for a browser form (multipart/form-data with files, or urlencoded) whose CSRF token
+   * comes in the body as its `_csrf` field: without the header, the handler must call
+   * verifyStreamedFormToken() (core/identity/streamed-form-csrf.ts) before it accepts any other part;
+   * until then the request's ctx.audit refuses changes, and a handler that never verifies it gets a 403.
    */
-  streamBody?: boolean;
+  streamBody?: boolean | 'form';
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Status codes this route answers with and what each means, for the OpenAPI document. */
