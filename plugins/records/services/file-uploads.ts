@@ -47,6 +47,17 @@ function checkType(field: TemplateField, head: Buffer): string {
 /** The 413 of a file that does not fit in the tenant's room. */
 const noRoomFor = (room: number): AppError => new AppError(413, 'tenant_storage_full', `The file does not fit in the room left for this organisation's files (${room} bytes): delete files or ask the administrator for more room.`);
 
+/** A file stored in the blob store while it arrived, not yet filed under a record (FileUploads.receive). */
+export interface ReceivedFile {
+  /** The file's id, made on arrival: a form puts it into its field's value before the record is saved. */
+  id: string;
+  fieldPath: string;
+  name: string;
+  mime: string;
+  facts: ImageFacts | null;
+  prepared: PreparedBlob;
+}
+
 /** A file row's capture time and place from an image's facts (null when there are none). */
 function captureFacts(facts: ImageFacts | null): Pick<RecordFile, 'takenAt' | 'latitude' | 'longitude'> {
   return { takenAt: facts?.takenAt ?? null, latitude: facts?.location?.lat ?? null, longitude: facts?.location?.lon ?? null };
@@ -77,16 +88,11 @@ export class FileUploads {
     await requireRecordAccess(ctx, this.#deps.folders, record?.status === 'completed' ? 'manage' : 'edit', recordId, record);
     const version = (await this.#deps.templates.version(tenant.id, record!.templateId, record!.templateVersion))!;
     const file = await readMultipartUpload(ctx.req, (part) => this.#store(ctx, recordId, version.definition.fields, part));
-    try {
-      await this.#deps.hooks.emit('file.stored', { tenantId: tenant.id, fileId: file.id, recordId, blobId: file.blobId, mime: file.mime });
-    } catch (error) {
-      (ctx.state as { log?: { error(o: object, m: string): void } }).log?.error({ err: error, hook: 'file.stored' }, 'A file hook failed after the upload was saved');
-    }
+    await this.announce(ctx, file);
     return file;
   }
 
   async #store(ctx: Context, recordId: string, fields: readonly TemplateField[], part: UploadPart): Promise<RecordFile> {
-    const { tenant } = tenantAccessOf(ctx);
     let field: TemplateField;
     try {
       field = uploadFieldOf(fields, part.fieldPath);
@@ -94,7 +100,23 @@ export class FileUploads {
       part.stream.resume();
       throw error;
     }
-    const used = await this.#files.totalSize(tenant.id);
+    const received = await this.receive(ctx, field, part);
+    try {
+      return await this.#deps.db.transaction((transaction) => this.commitIn(ctx, received, recordId, transaction));
+    } catch (error) {
+      await this.discard([received]);
+      throw error;
+    }
+  }
+
+  /**
+   * Streams one file part for `field` into the blob store while it arrives: type by its first bytes, the
+   * file and tenant limits (less `reservedBytes`, what the same request has already stored), a photo's
+   * facts and pixel limit. The blob is not in the catalogue yet: commitIn() files it, discard() drops it.
+   */
+  async receive(ctx: Context, field: TemplateField, part: UploadPart, options: { reservedBytes?: number } = {}): Promise<ReceivedFile> {
+    const { tenant } = tenantAccessOf(ctx);
+    const used = await this.#files.totalSize(tenant.id) + (options.reservedBytes ?? 0);
     const room = this.#limits.maxTenantBytes - used;
     if (room <= 0) {
       part.stream.resume();
@@ -121,31 +143,54 @@ export class FileUploads {
       if ((error as AppError).code === 'file_too_large') throw fileTooLarge(this.#limits.maxFileBytes);
       throw error;
     }
-    let file: RecordFile;
     try {
       if (prepared.plaintextSize === 0) throw new AppError(422, 'empty_file', 'The file is empty (0 bytes): choose the file again.', { details: { fields: { file: 'is empty' } } });
       part.signal.throwIfAborted();
-      file = {
-        id: newId(), tenantId: tenant.id, recordId, fieldPath: part.fieldPath, blobId: prepared.id, name: displayFileName(part.filename), mime,
-        size: prepared.plaintextSize, sha256: prepared.plaintextSha256, ...captureFacts(facts), createdBy: authenticationOf(ctx).user.id, createdAt: Date.now(),
-      };
-      await this.#deps.db.transaction(async (transaction) => {
-        await this.#checkRoomInside(tenant.id, file.size, transaction);
-        await this.#encrypted.commit(prepared, transaction);
-        await this.#files.insert(file, transaction);
-        await ctx.audit.record(auditEventOf(ctx, { action: 'file.upload', objectType: 'file', objectId: file.id, details: { recordId, field: file.fieldPath, name: file.name, mime, size: file.size, sha256: file.sha256 } }), transaction);
-      });
     } catch (error) {
       await this.#encrypted.discard(prepared);
       throw error;
     }
-    if (images && mime.startsWith('image/')) {
+    return { id: newId(), fieldPath: part.fieldPath, name: displayFileName(part.filename), mime, facts, prepared };
+  }
+
+  /**
+   * Files a received file under a record inside the caller's transaction (the record's own, or one of
+   * its own): the tenant limit again, the blob row, the file row and the file.upload audit entry.
+   */
+  async commitIn(ctx: Context, received: ReceivedFile, recordId: string, transaction: Transaction): Promise<RecordFile> {
+    const { tenant } = tenantAccessOf(ctx);
+    const { prepared, mime } = received;
+    const file: RecordFile = {
+      id: received.id, tenantId: tenant.id, recordId, fieldPath: received.fieldPath, blobId: prepared.id, name: received.name, mime,
+      size: prepared.plaintextSize, sha256: prepared.plaintextSha256, ...captureFacts(received.facts), createdBy: authenticationOf(ctx).user.id, createdAt: Date.now(),
+    };
+    await this.#checkRoomInside(tenant.id, file.size, transaction);
+    await this.#encrypted.commit(prepared, transaction);
+    await this.#files.insert(file, transaction);
+    await ctx.audit.record(auditEventOf(ctx, { action: 'file.upload', objectType: 'file', objectId: file.id, details: { recordId, field: file.fieldPath, name: file.name, mime, size: file.size, sha256: file.sha256 } }), transaction);
+    return file;
+  }
+
+  /** Drops the stored bytes of received files that were not filed (their transaction failed, or the save was refused). */
+  async discard(received: readonly ReceivedFile[]): Promise<void> {
+    await Promise.all(received.map((file) => this.#encrypted.discard(file.prepared)));
+  }
+
+  /** After a file's transaction committed: a photo's renditions are started and the file.stored hook runs; a failure is logged, the file stays. */
+  async announce(ctx: Context, file: RecordFile): Promise<void> {
+    const log = (ctx.state as { log?: { error(o: object, m: string): void } }).log;
+    const images = this.#deps.images();
+    if (images && file.mime.startsWith('image/')) {
       // The file is saved whatever happens here; a photo whose renditions fail shows its reason instead.
-      await images.makeVariants(tenant.id, { blobId: file.blobId, mime, size: file.size }).catch((error: unknown) => {
-        (ctx.state as { log?: { error(o: object, m: string): void } }).log?.error({ err: error, fileId: file.id }, 'Making a photo\'s thumbnail and preview failed to start');
+      await images.makeVariants(file.tenantId, { blobId: file.blobId, mime: file.mime, size: file.size }).catch((error: unknown) => {
+        log?.error({ err: error, fileId: file.id }, 'Making a photo\'s thumbnail and preview failed to start');
       });
     }
-    return file;
+    try {
+      await this.#deps.hooks.emit('file.stored', { tenantId: file.tenantId, fileId: file.id, recordId: file.recordId, blobId: file.blobId, mime: file.mime });
+    } catch (error) {
+      log?.error({ err: error, hook: 'file.stored' }, 'A file hook failed after the upload was saved');
+    }
   }
 
   /**
