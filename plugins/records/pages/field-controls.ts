@@ -1,9 +1,12 @@
 // What the record form's field renderer (views/parts/fields.hbs) draws for each template field: every
 // name, id, value, option, error and condition worked out here, so the view is only markup. The markup
 // follows the contracts of the form's scripts (assets/js/*.js, test/fixtures/records-form/form.html).
+import { maxFilesOf } from '../services/field-value.ts';
+import type { RecordFile } from '../services/file-store.ts';
 import { initialData } from '../services/record-data.ts';
 import type { SignatureReference } from '../services/signature-store.ts';
 import type { TemplateField } from '../services/template-types.ts';
+import { acceptOf, humanSize, typeName, uploadLimits } from './file-facts.ts';
 import { localInputOfUtc } from './local-time.ts';
 import type { FormValues } from './record-form-data.ts';
 import { formValuesOf } from './record-form-values.ts';
@@ -32,8 +35,34 @@ export interface FieldControl {
   unit?: string;
   location?: Record<'lat' | 'lon' | 'accuracy', { name: string; id: string; value: string }>;
   signature?: { padValue: string; storedId?: string; stored?: { src: string; signedByName: string; signedAt: string } };
+  /** A photo or file field where files can be added (the record form); without it the view says they cannot be added here. */
+  upload?: UploadControl;
+  /** The files a photo or file field holds, by id, when they cannot be added here (a journal entry's hidden inputs keep them). */
   uploads?: string[];
   group?: { min: number; max?: number; rows: GroupRow[]; template: GroupRow };
+}
+
+/** A photo or file field's file input and the files it already holds, each with a Remove checkbox. */
+export interface UploadControl {
+  photo: boolean;
+  accept: string;
+  multiple: boolean;
+  /** The limits in a sentence, shown beside the input. */
+  limits: string;
+  existing: Array<{
+    id: string; name: string; size: string; type: string; href: string; thumbnail?: string;
+    /** The id of its Remove checkbox, and whether it is ticked (a form shown again after a refusal). */
+    removeId: string; removed: boolean;
+  }>;
+}
+
+/** What the photo and file controls are drawn with: the record's files, those ticked for removal, where files are reached, the size limit. */
+export interface UploadContext {
+  files: ReadonlyMap<string, RecordFile>;
+  removed: ReadonlySet<string>;
+  /** The address of a file's original (`/api/v1/t/<slug>/files/<id>`); its thumbnail is under it. */
+  fileHref(fileId: string): string;
+  maxFileBytes: number;
 }
 
 /** A row of a repeating group; the template row has the placeholders __INDEX__ and __NUMBER__. */
@@ -46,6 +75,8 @@ export interface ControlContext {
   signatures?: ReadonlyMap<string, SignatureReference>;
   /** The address of a stored signature's image. */
   signatureSrc?: (signatureId: string) => string;
+  /** Set where files can be added to photo and file fields (the record form, not a journal entry's). */
+  uploads?: UploadContext;
 }
 
 const scoreOptions = [{ value: 'true', label: 'In order' }, { value: 'false', label: 'Not in order' }, { value: 'na', label: 'Not applicable' }];
@@ -78,7 +109,7 @@ function fieldControl(field: TemplateField, prefix: string, context: ControlCont
     case 'multichoice': return { ...control, options: options(field.options ?? []), optionInput: 'checkbox' };
     case 'score': return { ...control, options: options(scoreOptions), optionInput: 'radio' };
     case 'checkbox': return { ...control, value: texts.includes('true') ? 'true' : '' };
-    case 'photo': case 'file': return { ...control, uploads: texts };
+    case 'photo': case 'file': return context.uploads ? { ...control, upload: uploadParts(field, id, texts, context.uploads) } : { ...control, uploads: texts };
     case 'number': return { ...control, value: texts[0] ?? '', ...(field.unit ? { unit: field.unit } : {}) };
     case 'datetime': return datetimeControl(control, texts[0] ?? '');
     case 'location': return { ...control, location: locationParts(name, context.values) };
@@ -86,6 +117,21 @@ function fieldControl(field: TemplateField, prefix: string, context: ControlCont
     case 'group': return { ...control, group: groupParts(field, name, context) };
     default: return { ...control, value: texts[0] ?? '' };
   }
+}
+
+function uploadParts(field: TemplateField, id: string, fileIds: string[], uploads: UploadContext): UploadControl {
+  const photo = field.type === 'photo';
+  return {
+    photo, accept: acceptOf(field), multiple: maxFilesOf(field) > 1, limits: uploadLimits(field, uploads.maxFileBytes),
+    existing: fileIds.map((fileId, index) => {
+      const file = uploads.files.get(fileId);
+      const href = uploads.fileHref(fileId);
+      return {
+        id: fileId, name: file?.name ?? 'A file no longer stored', size: file ? humanSize(file.size) : '', type: file ? typeName(file.mime) : '', href,
+        ...(file?.mime.startsWith('image/') ? { thumbnail: `${href}/thumbnail` } : {}), removeId: `${id}-remove-${index}`, removed: uploads.removed.has(fileId),
+      };
+    }),
+  };
 }
 
 /** A number field's bounds in words, told with its help: the control is text (for a decimal comma), so the browser does not say them. */

@@ -2,6 +2,7 @@
 // `data.<group>.<i>.<key>`) turned into the template's typed data, which validateRecordData then checks.
 // What cannot be read as its type (a number written "abc") is passed on as typed, so that the template's
 // own check names the problem beside the field.
+import { maxFilesOf } from '../services/field-value.ts';
 import { isPlainObject, ownValue } from '../services/plain-values.ts';
 import type { TemplateField } from '../services/template-types.ts';
 import { utcOfLocalInput, type FormTimeZone } from './local-time.ts';
@@ -19,19 +20,33 @@ const scoreAnswers: Record<string, boolean | null> = { true: true, false: false,
 const decimalShape = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * Reads the record form's data from a parsed urlencoded body. koa-body's parser (qs with allowDots) has
- * already nested `data.rows.1.note` into objects and lists, and turns more than 20 repeats or rows into an
- * object keyed by index: both shapes are read in index order. `previous` is the record's data before
- * this save (a location keeps its capture time while its coordinates stay the same).
+ * What a save does to the files of photo and file fields: the ids of the files chosen with it (stored
+ * while the form arrived, and thrown away when the save is refused) and of those ticked for removal.
  */
-export function parseRecordForm(fields: readonly TemplateField[], body: unknown, options: { zone: FormTimeZone; previous?: Record<string, unknown> }): ParsedRecordForm {
+export interface FormUploads {
+  chosen: ReadonlySet<string>;
+  removed: ReadonlySet<string>;
+}
+
+const noUploads: FormUploads = { chosen: new Set(), removed: new Set() };
+
+/**
+ * Reads the record form's data from a parsed form body: qs with allowDots (koa-body's parser, and the
+ * streamed form reader's) has already nested `data.rows.1.note` into objects and lists, and turns more than
+ * 20 repeats or rows into an object keyed by index: both shapes are read in index order. `previous` is the
+ * record's data before this save (a location keeps its capture time while its coordinates stay the same).
+ * A photo or file field holds its listed files less those removed, and the files chosen for it (which
+ * replace the one a single-file field held); its control's values keep the listed ones only, removed
+ * included, so that a refused form lists them again.
+ */
+export function parseRecordForm(fields: readonly TemplateField[], body: unknown, options: { zone: FormTimeZone; previous?: Record<string, unknown>; uploads?: FormUploads }): ParsedRecordForm {
   const root = isPlainObject(body) ? ownValue(body, 'data') : undefined;
   const values: FormValues = new Map();
-  const data = parseLevel(fields, isPlainObject(root) ? root : {}, 'data', { zone: options.zone, previous: options.previous ?? {}, values });
+  const data = parseLevel(fields, isPlainObject(root) ? root : {}, 'data', { zone: options.zone, previous: options.previous ?? {}, values, uploads: options.uploads ?? noUploads });
   return { data, values };
 }
 
-interface Level { zone: FormTimeZone; previous: Record<string, unknown>; values: FormValues }
+interface Level { zone: FormTimeZone; previous: Record<string, unknown>; values: FormValues; uploads: FormUploads }
 
 function parseLevel(fields: readonly TemplateField[], input: Record<string, unknown>, prefix: string, level: Level): Record<string, unknown> {
   const data: Record<string, unknown> = {};
@@ -71,12 +86,13 @@ function isEmptyRow(columns: readonly TemplateField[], row: Record<string, unkno
 
 function parseValue(field: TemplateField, raw: unknown, name: string, previous: unknown, level: Level): unknown {
   if (field.type === 'location') return parseLocation(raw, name, previous, level.values);
+  if (field.type === 'photo' || field.type === 'file') return parseUploads(field, textsOf(raw), name, level);
   const texts = textsOf(raw);
   const given = texts.filter((text) => text !== '');
-  if (given.length > 0) level.values.set(name, field.type === 'multichoice' || field.type === 'photo' || field.type === 'file' || field.type === 'signature' ? given : given.slice(0, 1));
+  if (given.length > 0) level.values.set(name, field.type === 'multichoice' || field.type === 'signature' ? given : given.slice(0, 1));
   const first = given[0];
   switch (field.type) {
-    case 'multichoice': case 'photo': case 'file': return given.length > 0 ? given : undefined;
+    case 'multichoice': return given.length > 0 ? given : undefined;
     case 'checkbox': return given.includes('true');
     case 'signature': return signatureOf(given);
     case 'number': return first === undefined ? undefined : decimalOf(first);
@@ -85,6 +101,17 @@ function parseValue(field: TemplateField, raw: unknown, name: string, previous: 
     case 'text': case 'longtext': case 'date': return first === undefined || first.trim() === '' ? undefined : first;
     default: return first;
   }
+}
+
+function parseUploads(field: TemplateField, texts: string[], name: string, level: Level): string[] | undefined {
+  const { chosen, removed } = level.uploads;
+  const listed = texts.filter((text) => text !== '' && !chosen.has(text));
+  const added = texts.filter((text) => chosen.has(text));
+  if (listed.length > 0) level.values.set(name, listed);
+  // A single-file field takes the newly chosen file in place of the one it held.
+  const kept = added.length > 0 && maxFilesOf(field) === 1 ? [] : listed.filter((id) => !removed.has(id));
+  const held = [...kept, ...added];
+  return held.length > 0 ? held : undefined;
 }
 
 /** The pad's new drawing (a data URL) wins over the signature already stored (its id, in the hidden input beside the pad). */

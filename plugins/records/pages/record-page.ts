@@ -55,6 +55,7 @@ export async function showRecordPage(ctx: Context, runtime: PluginRuntime, view:
   const signatureSrc = (signatureId: string): string => `/api/v1/t/${slug}/records/${record.id}/signatures/${signatureId}`;
   const people = await runtime.services.get('core.people').names([record.ownerId, record.completedBy].filter((id): id is string => id !== null));
   const score = kind === 'measurement' ? measurementScore(fields, record.data) : null;
+  const files = await partsOf(runtime).deps.files.ofRecord(record.tenantId, record.id);
   sendRecordsPage(ctx, runtime, 'record', {
     title: record.title, record, href, templateName: name, templateVersion: record.templateVersion, kind,
     statusLabel: statusLabels[record.status], completed: record.status === 'completed',
@@ -62,7 +63,7 @@ export async function showRecordPage(ctx: Context, runtime: PluginRuntime, view:
     completedAt: record.completedAt === null ? null : new Date(record.completedAt).toISOString(),
     ownerName: record.ownerId ? people.get(record.ownerId) ?? null : null, completedByName: record.completedBy ? people.get(record.completedBy) ?? null : null,
     score: score && { ...score, percentText: score.percent === null ? 'No observations yet' : `${score.percent} %` },
-    items: readableItems(fields, record.data, signatureSrc), permissions, saved: extras.saved ?? null,
+    items: readableItems(fields, record.data, signatureSrc, { files: { byId: new Map(files.map((file) => [file.id, file])), href: (fileId) => `/api/v1/t/${slug}/files/${fileId}` } }), permissions, saved: extras.saved ?? null,
     journal: kind === 'journal' ? await journalSection(ctx, runtime, view, { after: extras.after, correct: extras.correct, form: extras.entryForm, canAppend: permissions.edit, signatureSrc }) : null,
     share: permissions.manage ? await runtime.services.get('core.shares').panel(ctx, { type: 'record', id: record.id, back: href }) : null,
     breadcrumbs: await recordBreadcrumbs(ctx, runtime, record.folderId, [{ href, label: record.title }]),

@@ -14,6 +14,14 @@ import type { TemplateVersion } from './template-store.ts';
 import { StagedDrawings } from './staged-drawings.ts';
 import { checkUploadReferences } from './upload-references.ts';
 
+/**
+ * Files that come with a save (the record form's chosen photos and files, already in the blob store):
+ * filed under the record inside its transaction, before the data's references to them are checked.
+ */
+export interface FilesOfSave {
+  fileIn(recordId: string, transaction: Transaction): Promise<void>;
+}
+
 /** What makes a record: a template, a place, a title and data; `draft` lets required fields wait until it is completed. */
 export interface CreateRecordInput {
   templateId: string;
@@ -21,6 +29,7 @@ export interface CreateRecordInput {
   title: string;
   data: unknown;
   draft: boolean;
+  files?: FilesOfSave;
 }
 
 /** A change to a record: any of title, data, status (complete or reopen) and folder; `revision` is the one the change was made on. */
@@ -31,6 +40,7 @@ export interface UpdateRecordInput {
   folderId?: string | null;
   draft?: boolean;
   revision?: number;
+  files?: FilesOfSave;
 }
 
 const unknownTemplate = (): AppError => new AppError(422, 'unknown_template', 'No such template in this organisation: choose one from the list of templates.', { details: { fields: { templateId: 'is not a template here' } } });
@@ -82,8 +92,8 @@ export class RecordWriter {
     const merged = given && typeof given === 'object' && !Array.isArray(given) ? { ...initialData(fields), ...(given as Record<string, unknown>) } : given;
     const checked = validateRecordData(fields, merged, { requireComplete: !input.draft });
     if (!checked.ok) throw dataRefusal(checked.errors);
-    // A new record has no files yet: uploads go to a record that exists.
-    await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: null, transaction });
+    // A new record has no files yet (uploads go to a record that exists), but for those that come with it: they are checked once filed.
+    if (!input.files) await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: null, transaction });
     const now = Date.now();
     const id = newId();
     const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: {}, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision: 1, signer: { id: user.id, name: user.name }, staged });
@@ -94,6 +104,10 @@ export class RecordWriter {
     // The signatures refer to the record: it is written first, they after it.
     await this.#deps.records.insert(record, searchTextOf(fields, record.title, data), transaction);
     await write(transaction);
+    if (input.files) {
+      await input.files.fileIn(id, transaction);
+      await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: id, transaction });
+    }
     await ctx.audit.record(auditEventOf(ctx, { action: 'record.create', objectType: 'record', objectId: id, details: { title: record.title, templateId: record.templateId, templateVersion: record.templateVersion, folderId: record.folderId, signed } }), transaction);
     return record;
   }
@@ -119,6 +133,7 @@ export class RecordWriter {
       const completing = status === 'completed' && before.status !== 'completed';
       const checked = validateRecordData(fields, change.data === undefined ? before.data : change.data, { requireComplete: status === 'completed' || change.draft === false });
       if (!checked.ok) throw dataRefusal(checked.errors, completing ? 'The record cannot be completed: it' : 'The record');
+      await change.files?.fileIn(id, transaction);
       await checkUploadReferences({ fields, data: checked.data, files: this.#deps.files, tenantId: tenant.id, recordId: id, transaction });
       const revision = before.revision + 1;
       const { data, signed, write } = resolveSignatures({ fields, data: checked.data, previous: before.data, store: this.#deps.signatures, tenantId: tenant.id, recordId: id, revision, signer: { id: user.id, name: user.name }, staged });
