@@ -3,6 +3,7 @@
 // file goes to `receive` as a stream while it comes, so no byte of it is buffered or written anywhere but
 // where `receive` sends it (the encrypted blob store). The form's `_csrf` field must come before its
 // first file: core verifies it there (verifyStreamedFormToken), or at the end of a form without files.
+import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import busboy from 'busboy';
 import { AppError, badRequest, isAppError, streamedFormTokenPending, verifyStreamedFormToken } from '../../../core/plugin-api.ts';
@@ -68,14 +69,15 @@ export function readStreamedForm(ctx: Context, limits: StreamedFormLimits, recei
     let refusal: AppError | null = null;
     // The receives so far, one after the other; never rejects (a failure is kept in `failure`).
     let stored: Promise<void> = Promise.resolve();
-    const active = new Set<NodeJS.ReadableStream & { destroy(error?: Error): void }>();
+    const active = new Set<PassThrough>();
     const fail = (error: unknown): void => {
       if (failure !== null) return;
       failure = error;
       // The rest of the body is read and dropped, so that the answer reaches a client still sending.
       req.unpipe(parser);
       req.resume();
-      for (const stream of active) stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      // A file still arriving is cut off (its store fails on the premature close and keeps nothing).
+      for (const stream of active) stream.destroy();
       void stored.then(() => reject(failure));
     };
     // Without this a form cut off between two parts would wait for the rest for ever.
@@ -112,22 +114,32 @@ export function readStreamedForm(ctx: Context, limits: StreamedFormLimits, recei
         fail(csrfFirst());
         return;
       }
-      active.add(stream);
+      // `receive` gets a stream of its own: when it gives up on a file (and destroys what it reads), the
+      // rest of busboy's part is drained instead, or busboy would wait on it and never reach the next part.
+      const bytes = new PassThrough();
+      const drain = (): void => {
+        stream.unpipe(bytes);
+        stream.resume();
+      };
+      active.add(bytes);
       const before = stored;
       const fieldsSoFar = [...fields];
       stored = before.then(async () => {
         if (failure !== null || refusal !== null) {
+          active.delete(bytes);
           stream.resume();
           return;
         }
+        stream.pipe(bytes);
         try {
-          await receive({ controlName: name, stream, filename: info.filename, signal: gone.signal }, fieldsSoFar);
+          await receive({ controlName: name, stream: bytes, filename: info.filename, signal: gone.signal }, fieldsSoFar);
         } catch (error) {
-          stream.resume();
+          active.delete(bytes);
+          drain();
           if (refusesOnlyTheFile(error) && !gone.signal.aborted) refusal = error;
           else fail(error);
         } finally {
-          active.delete(stream);
+          active.delete(bytes);
         }
       });
     });
