@@ -43,10 +43,10 @@ export function revisionOf(body: unknown): number {
 export const failure = (message: string): NonNullable<PageLocals['flash']> => [{ kind: 'error', message }];
 
 /** The stylesheets of the record pages: the form widgets' and the pages' own. */
-export const recordStyles = ['plugins/records/css/records.css', 'plugins/records/css/record-pages.css'];
+export const recordStyles = ['plugins/records/css/records.css', 'plugins/records/css/record-pages.css', 'plugins/records/css/record-files.css'];
 
 /** The scripts of a page with a record form; autosave first on purpose, as the scripts work in any order. */
-export const recordFormScripts = ['autosave', 'signature-pad', 'location-field', 'show-if', 'repeat-group', 'record-form'].map((name) => `plugins/records/js/${name}.js`);
+export const recordFormScripts = ['autosave', 'signature-pad', 'location-field', 'show-if', 'repeat-group', 'record-form', 'upload-form'].map((name) => `plugins/records/js/${name}.js`);
 
 /** The autosave key of a record's form: its id, or for a new record the template and folder it is made from. */
 export function autosaveKey(ctx: Context, record: { id: string } | { templateId: string; folderId: string | null }): string {
