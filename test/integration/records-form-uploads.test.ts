@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import request from 'supertest';
@@ -53,6 +55,7 @@ forEachDatabase('the record form with photos and files', (kind) => {
   let world: AccessWorld;
   let folderId: string;
   let templateId: string;
+  let server: Server;
   const api = (path: string): string => `/api/v1/t/${world.tenant}${path}`;
   const idFrom = (location: string): string => /\/records\/([^/?#]+)/.exec(location)![1]!;
   const recordOf = async (id: string): Promise<{ data: Record<string, unknown>; revision: number }> => (await world.as('admin', 'get', api(`/records/${id}`)).expect(200)).body;
@@ -88,8 +91,12 @@ forEachDatabase('the record form with photos and files', (kind) => {
     world = await buildAccessWorld(app);
     folderId = await sharedFolder(world, 'Site A');
     templateId = (await world.as('manager', 'post', api('/templates')).send(survey).expect(201)).body.id as string;
+    server = createServer(app.handler).listen(0, '127.0.0.1');
   });
-  after(async () => app?.close());
+  after(async () => {
+    server?.close();
+    await app?.close();
+  });
 
   it('the form is multipart with a camera input for photos (multiple only where the field allows), an accept list for files, and the limits said', async () => {
     const html = (await world.as('member', 'get', `/t/rakennus/records/new?templateId=${templateId}&folderId=${folderId}`).set('Accept', 'text/html').expect(200)).text;
@@ -199,6 +206,39 @@ forEachDatabase('the record form with photos and files', (kind) => {
     expect(await storedNow()).to.deep.equal(before);
     const list = await world.as('admin', 'get', api(`/records?folderId=${folderId}&q=csrf`)).expect(200);
     expect(list.body.items).to.deep.equal([]);
+  });
+
+  it('a form cut off in its second file keeps neither file nor record; a viewer\'s edit with a file and a save over a newer revision keep nothing either', async () => {
+    const before = await storedNow();
+    const boundary = 'cutoffboundary';
+    const part = (name: string, value: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const filePart = (name: string, filename: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`;
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write([
+      'POST /t/rakennus/records/new HTTP/1.1', 'Host: 127.0.0.1', `Cookie: ${world.actors.member.cookie}`, `Content-Type: multipart/form-data; boundary=${boundary}`, 'Content-Length: 900000', '', '',
+    ].join('\r\n'));
+    socket.write(part('_csrf', world.actors.member.csrf!) + part('templateId', templateId) + part('folderId', folderId) + part('title', 'Cut off') + part('data.site', 'Cut'));
+    socket.write(filePart('data.photos', 'whole.jpg'));
+    socket.write(Buffer.concat([await phonePhoto(), Buffer.from('\r\n')]));
+    socket.write(filePart('data.photos', 'half.jpg'));
+    socket.write(Buffer.concat([await phonePhoto(), randomBytes(100_000)]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await storedNow()).to.deep.equal(before);
+    expect((await world.as('admin', 'get', api(`/records?folderId=${folderId}&q=cut`)).expect(200)).body.items).to.deep.equal([]);
+
+    const made = await newRecord([['data.site', 'Edited later']]).expect(303);
+    const id = idFrom(made.headers.location as string);
+    const { revision } = await recordOf(id);
+    const photo: Part = ['data.photos', { content: await phonePhoto(), filename: 'late.jpg' }];
+    const afterMade = await storedNow();
+    await submit('viewer', `/t/rakennus/records/${id}/edit`, [['revision', String(revision)], ['title', 'Survey'], ['data.site', 'Viewer'], photo]).expect(403);
+    await world.as('member', 'patch', api(`/records/${id}`)).send({ title: 'Changed meanwhile' }).expect(200);
+    const conflict = await submit('member', `/t/rakennus/records/${id}/edit`, [['revision', String(revision)], ['title', 'Survey'], ['_action', 'draft'], ['data.site', 'Mine'], photo]).expect(409);
+    expect(conflict.text).to.contain('Someone else saved this record').and.to.contain(chooseAgain).and.to.contain('value="Mine"');
+    expect(await storedNow()).to.deep.equal(afterMade);
   });
 
   it('no plaintext byte of a file chosen in the form reaches the disk: its marker is in neither the data dir nor the temp dir', async () => {

@@ -62,6 +62,21 @@ describe('parseRecordForm()', () => {
     expect(parseRecordForm(signed, { data: { sig: '' } }, { zone: utc }).data).to.deep.equal({});
   });
 
+  it('parseRecordForm() puts the files chosen with a save after the listed ones, leaves out those ticked for removal, and a single-file field takes a new one in place of its old', () => {
+    const upload = fieldsOf(
+      { key: 'photos', type: 'photo', label: 'Photos' }, { key: 'cover', type: 'photo', label: 'Cover', multiple: false },
+      { key: 'rows', type: 'group', label: 'Rows', fields: [{ key: 'note', type: 'text', label: 'Note' }, { key: 'picture', type: 'photo', label: 'Picture' }] },
+    );
+    const [kept, removed, oldCover, added, newCover, rowPhoto] = ['k1', 'r1', 'c1', 'n1', 'n2', 'n3'].map((id) => `${id}-0000-4000-8000-000000000000`);
+    const body = { data: { photos: [kept, removed, added], cover: [oldCover, newCover], rows: [{ note: '' }, { picture: rowPhoto }] }, _removeFile: removed };
+    const { data, values } = parseRecordForm(upload, body, { zone: utc, uploads: { chosen: new Set([added, newCover, rowPhoto]), removed: new Set([removed]) } });
+    expect(data).to.deep.equal({ photos: [kept, added], cover: [newCover], rows: [{ picture: [rowPhoto] }] });
+    // A form shown again lists what it listed (the removed one with its box ticked), never the files chosen: they were not kept.
+    expect([...values]).to.deep.equal([['data.photos', [kept, removed]], ['data.cover', [oldCover]]]);
+    const onlyRemoved = parseRecordForm(upload, { data: { photos: removed } }, { zone: utc, uploads: { chosen: new Set(), removed: new Set([removed]) } });
+    expect(onlyRemoved.data).to.deep.equal({});
+  });
+
   it('parseRecordForm() reads a location from its three inputs, keeping the capture time only while the coordinates stay the same', () => {
     const located = fieldsOf({ key: 'loc', type: 'location', label: 'Location' });
     const previous = { loc: { lat: 60.1708, lon: 24.9384, accuracy: 12, at: '2024-05-31T11:30:00.000Z' } };
