@@ -63,8 +63,9 @@ function unreadable(mime: string): AppError {
  * cut off mid-file). Returns null for a type the plugin does not process (by `mime`, or HEIC content
  * under an image type). Throws a 422 AppError `image_too_large` when the header claims more than
  * `limits.maxPixels` pixels, and `image_unreadable` when the bytes are not an image of a processed
- * format at all. Width and height are null when the head does not reach them; EXIF that is missing or
- * corrupt only leaves the capture time and location null.
+ * format at all. Width and height are null when the head does not reach them (and as stored, without
+ * the EXIF orientation, in the rare head sharp cannot read but the format's own header tells); EXIF
+ * that is missing or corrupt only leaves the capture time and location null.
  */
 export async function inspectImageHead(head: Buffer, mime: string, limits: { maxPixels: number }): Promise<ImageFacts | null> {
   const type = mime.split(';')[0]!.trim().toLowerCase();

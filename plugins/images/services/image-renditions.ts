@@ -1,23 +1,26 @@
 // The two renditions of every image, made with sharp: a thumbnail for lists and a preview to look at.
 //
-// How, and why (measured here on a 12 MP, 3.8 MB photo-like JPEG, sharp 0.35.5, one libvips thread):
+// How, and why (measured here on the 12 MP, 3.6 MiB photo-like JPEG of the tests, sharp 0.35.5, one
+// libvips thread; CPU milliseconds):
 // - The original is decoded once. The preview's pixels come out raw and both renditions are encoded
-//   from them, the thumbnail after a cheap second resize. Decoding the JPEG again for the thumbnail
-//   (the straightforward way, bareSharpRenditions below) costs ~30 ms more CPU even with the 1/8
-//   shrink-on-load, since the whole file must still be entropy-decoded; resizing the preview's pixels
-//   costs ~8 ms. Thumbnail from the encoded preview instead: about the same, with WebP artefacts in it.
+//   from them, the thumbnail after a second resize of those pixels (~5 ms). Decoding the JPEG again for
+//   the thumbnail (the straightforward way, bareSharpRenditions below) costs ~39 ms even with the 1/8
+//   shrink-on-load, since the whole file must still be entropy-decoded. A thumbnail from the encoded
+//   preview instead was no faster, and has the preview's WebP artefacts in it.
 // - No JPEG shrink-on-load for the preview: 4000 → 1600 is a 2.5× reduction, and sharp halves its 2×
 //   shrink-on-load whenever the whole factor rounds down to 2 (libjpeg rounding), so the full 12 MP is
-//   decoded (~180 ms), then reduced with lanczos3. Only reductions of 3× and more shrink on load.
-// - WebP at effort 2: the preview encodes in ~80 ms instead of ~175 ms at sharp's default effort 4, for
-//   ~8 % more bytes (228 vs 211 KB). JPEG would encode in ~18 ms but at 297 KB (+30 %): previews are
+//   decoded, then reduced with lanczos3 (~178 ms together). Only reductions of 3× and more shrink on load.
+// - WebP at effort 2: the preview encodes in ~79 ms instead of ~172 ms at sharp's default effort 4, for
+//   ~7 % more bytes (206 vs 193 KiB). JPEG would encode in ~14 ms but at 267 KiB (+30 %): previews are
 //   looked at over phone networks, so WebP.
-// - Auto-orientation is applied after the resize (sharp does so when it can), on the small image.
+// - Auto-orientation happens after the resize (sharp does so when it can), on the small image.
 // - Nothing of the original's metadata is written: sharp keeps none unless told (no EXIF, GPS, XMP,
 //   ICC), and converts to sRGB (using the embedded ICC profile, if any).
+// Whole function: 272 ms median vs 302 ms for bareSharpRenditions (bench/scenarios/image-renditions-baseline.ts).
 //
-// sharp's own thread pool: sharp.concurrency(1) (what sharp picks on this machine kind) and about two
-// images at a time through ProcessingSlots use two cores without threads fighting for them.
+// sharp's own thread pool: set sharp.concurrency(1) once at boot (already sharp's default on glibc Linux
+// without jemalloc, as here; elsewhere it defaults to the number of cores), and run about one image per
+// core through ProcessingSlots: two images on two cores, each on its own thread, none fighting for one.
 import sharp, { type Channels, type OutputInfo, type ResizeOptions, type Sharp, type WebpOptions } from 'sharp';
 import { imageFormatOf } from './image-header.ts';
 import { defaultMaxImagePixels, megapixels } from './image-limits.ts';

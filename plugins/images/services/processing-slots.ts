@@ -1,9 +1,9 @@
 // A fixed number of slots for CPU-heavy work, so that a burst of uploads queues instead of making every
 // image wait for every other. Image decoding is bound by the CPU: with sharp.concurrency(1) (one libvips
-// thread per image, what sharp picks on this machine kind) about one image per core, so
-// `new ProcessingSlots(2)` on two cores; more in flight only adds memory (a decoded 12 MP photo is 36 MB)
-// and makes each image take longer. (p-limit is in node_modules only as a dependency of a dependency,
-// and this is a few lines.)
+// thread per image; set it at boot, though it is already sharp's default on glibc Linux as here) about
+// one image per core, so `new ProcessingSlots(2)` on two cores; more in flight only adds memory (a
+// decoded 12 MP photo is 36 MB) and makes each image take longer. (p-limit is in node_modules only as
+// a dependency of a dependency, and this is a few lines.)
 
 /** Runs tasks with at most `size` of them at once; the rest wait in the order they came. */
 export class ProcessingSlots {
