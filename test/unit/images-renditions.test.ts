@@ -53,7 +53,7 @@ describe('makeImageRenditions()', () => {
     const small = await makeImageRenditions(await plainPng(300, 200));
     expect(small.preview).to.include({ width: 300, height: 200 });
     expect(small.thumbnail).to.include({ width: 300, height: 200 });
-    const boxed = await makeImageRenditions(await sidewaysJpeg(), { previewSize: 250, thumbnailSize: 100 });
+    const boxed = await makeImageRenditions(await sidewaysJpeg(), { previewSize: 250, thumbnailSize: 100, quality: undefined });
     expect(boxed.preview).to.include({ width: 125, height: 250 });
     expect(boxed.thumbnail).to.include({ width: 50, height: 100 });
   });

@@ -86,7 +86,13 @@ export const renditionWebpOptions = (quality: number): WebpOptions => ({ quality
 const inside = (size: number): ResizeOptions => ({ width: size, height: size, fit: 'inside', withoutEnlargement: true });
 
 function settingsOf(options: ImageRenditionOptions): Required<ImageRenditionOptions> {
-  const settings = { ...defaultRenditionOptions, ...options };
+  // An option given as undefined takes its default, like one left out.
+  const settings = {
+    maxPixels: options.maxPixels ?? defaultRenditionOptions.maxPixels,
+    thumbnailSize: options.thumbnailSize ?? defaultRenditionOptions.thumbnailSize,
+    previewSize: options.previewSize ?? defaultRenditionOptions.previewSize,
+    quality: options.quality ?? defaultRenditionOptions.quality,
+  };
   const whole = (name: keyof ImageRenditionOptions, low: number, high: number): void => {
     const value = settings[name];
     if (!Number.isInteger(value) || value < low || value > high) throw new RangeError(`makeImageRenditions(): ${name} must be a whole number from ${low} to ${high}, not ${String(value)}.`);
