@@ -1,7 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { BlobIntegrityError } from './blob-integrity-error.ts';
-import { blobHeaderLength, blobTagLength, decodeBlobHeader, openChunk, outputPieceSize, sealedChunkSize, type BlobHeader, type DataKey } from './blob-format.ts';
-import { CoalescedOutput } from './coalesced-output.ts';
+import { blobHeaderLength, blobTagLength, decodeBlobHeader, openChunk, sealedChunkSize, type BlobHeader, type DataKey } from './blob-format.ts';
 import { HeldBackFrames } from './held-back-frames.ts';
 
 /** The blob the caller expects (from its row) and its data key (BlobKeys.dataKeyOf). */
@@ -14,9 +13,11 @@ export interface BlobDecryptorOptions {
 /**
  * Decrypts a stored blob (blob-format.ts) as a stream with constant memory, failing with a
  * BlobIntegrityError on anything but the untouched file of exactly this tenant's blob under this key.
- * A chunk's plaintext is pushed only after its tag verified (gathered into pieces of about 256 KiB), and a full chunk is opened only once the
+ * A chunk's plaintext is pushed only after its tag verified, and a full chunk is opened only once the
  * next byte (so it is not the last) or the end (so it must be) has come: a file cut off at a chunk
- * boundary, or with bytes after its last chunk, fails too.
+ * boundary, or with bytes after its last chunk, fails too. Each chunk's plaintext (64 KiB) is pushed
+ * as it is: gathering four into one piece copied every byte once more and cost about 30 % of the
+ * decryption's throughput (bench/RESULTS.md, blob-crypto read path).
  */
 export class BlobDecryptor extends Transform {
   readonly #key: DataKey;
@@ -26,7 +27,6 @@ export class BlobDecryptor extends Transform {
   #headerFill = 0;
   #header: BlobHeader | null = null;
   readonly #frames = new HeldBackFrames(sealedChunkSize);
-  readonly #output = new CoalescedOutput(outputPieceSize);
   #index = 0;
 
   constructor(options: BlobDecryptorOptions) {
@@ -50,8 +50,6 @@ export class BlobDecryptor extends Transform {
     try {
       if (this.#header === null) throw this.#failure('it ends inside its header (the file was cut off)');
       this.#openLast(this.#frames.last());
-      const rest = this.#output.take();
-      if (rest) this.push(rest);
       callback();
     } catch (error) {
       callback(error as Error);
@@ -76,8 +74,7 @@ export class BlobDecryptor extends Transform {
       throw this.#failure(`chunk ${this.#index} does not authenticate (a changed byte, a reordered, repeated or missing chunk, or a wrong key)`);
     }
     this.#index += 1;
-    const gathered = this.#output.add(plaintext);
-    if (gathered) this.push(gathered);
+    if (plaintext.length > 0) this.push(plaintext);
   }
 
   #openLast(sealed: Buffer): void {
@@ -90,8 +87,7 @@ export class BlobDecryptor extends Transform {
       throw this.#failure(`its last chunk (chunk ${this.#index}) does not authenticate (a changed byte, a file cut off inside a chunk, or a wrong key)`);
     }
     this.#index += 1;
-    const gathered = this.#output.add(plaintext);
-    if (gathered) this.push(gathered);
+    if (plaintext.length > 0) this.push(plaintext);
   }
 
   #failure(reason: string): BlobIntegrityError {

@@ -32,7 +32,7 @@ export const blobChunkSize = 64 * 1024;
 export const blobTagLength = 16;
 /** A full chunk as stored: ciphertext and tag. */
 export const sealedChunkSize = blobChunkSize + blobTagLength;
-/** About how many bytes the encryptor and decryptor gather before they push (see CoalescedOutput). */
+/** About how many bytes the encryptor gathers before it pushes (see CoalescedOutput); the decryptor pushes each chunk's plaintext as it is. */
 export const outputPieceSize = 256 * 1024;
 /** Chunk indexes are 32-bit: at most 2^32 chunks (256 TiB) per blob. */
 export const maxBlobChunks = 2 ** 32;

@@ -7,6 +7,7 @@ import type { Logger } from '../kernel/create-logger.ts';
 import { assertBlobKey, assertBlobKeyPrefix } from './blob-key.ts';
 import { assertBlobRange, assertPutMayStart, type BlobListEntry, type BlobPutOptions, type BlobPutResult, type BlobRange, type BlobStat, type BlobStore } from './blob-store.ts';
 import { BlobNotFoundError, BlobRangeError, BlobStoreError, BlobStoreFullError } from './blob-store-errors.ts';
+import { ReadAheadStream } from './read-ahead-stream.ts';
 
 // Key segments start with a letter or digit (blob-key.ts), so these names never collide with a key.
 const tempDirName = '.tmp';
@@ -139,8 +140,9 @@ export class LocalBlobStore implements BlobStore {
     try {
       const { size } = await handle.stat();
       if (range && range.start >= size) throw new BlobRangeError(key, range.start);
-      // The open handle keeps reading the same file even if the blob is deleted or replaced meanwhile.
-      return handle.createReadStream(range ? { start: range.start, end: Math.min(range.end, size - 1) } : {});
+      // The open handle keeps reading the same file even if the blob is deleted or replaced meanwhile. The
+      // stream reads ahead, so that a decryptor works on one piece while the next ones are read.
+      return new ReadAheadStream(handle, range ? { start: range.start, end: Math.min(range.end, size - 1) } : { end: size - 1 });
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error instanceof BlobStoreError ? error : this.#failure('Reading', key, error);

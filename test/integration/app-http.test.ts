@@ -158,7 +158,7 @@ forEachDatabase('the plugin lifecycle', (kind) => {
     const app = await createTestApp(kind, { plugins: { extraDirs: [fixturePluginsDir] } });
     try {
       const ran = await app.kirjuri.scheduler.runDue();
-      expect(ran).to.deep.equal(['core.purge-sessions', 'core.audit-checkpoint', 'core.audit-purge', 'echo.tick']);
+      expect(ran).to.deep.equal(['core.purge-sessions', 'core.sweep-orphan-blobs', 'core.audit-checkpoint', 'core.audit-purge', 'echo.tick', 'images.resume']);
     } finally {
       await app.close();
     }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm, stat, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +66,25 @@ describe('LocalBlobStore', () => {
       sync.resetHistory();
       await store.put('tenants/t3/sybling', streamOf(Buffer.from('same directory')));
       expect(sync.callCount, 'the file and its directory').to.equal(2);
+    });
+
+    it('get() reads ahead in pieces of 512 KiB: the next reads are under way while the consumer still holds the first piece', async () => {
+      const bytes = randomBytes(4 * 1024 * 1024 + 99);
+      await store.put('tenants/t3/readahead', streamOf(bytes));
+      const reads = sinon.spy(prototype, 'read');
+      const stream = await store.get('tenants/t3/readahead');
+      const pieces: Buffer[] = [];
+      let readsAtFirstPiece = 0;
+      stream.on('data', (piece: Buffer) => {
+        if (pieces.length === 0) readsAtFirstPiece = reads.callCount;
+        pieces.push(piece);
+      });
+      await once(stream, 'close');
+      expect(Buffer.concat(pieces).equals(bytes)).to.equal(true);
+      expect(readsAtFirstPiece, 'reads started when the first piece was handed on').to.be.at.least(2);
+      expect(pieces.slice(0, -1).every((piece) => piece.length === 512 * 1024)).to.equal(true);
+      // The blob's size is known, so nothing is read past its end.
+      expect(reads.callCount).to.equal(9);
     });
 
     it('a temporary file a crash left before its rename is invisible, and open() removes it once older than the grace period', async () => {

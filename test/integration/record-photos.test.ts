@@ -135,7 +135,7 @@ forEachDatabase('record photos (images plugin)', (kind) => {
     const before = await blobCount();
     const res = await upload('photos', bombPng(), 'bomb.png').expect(422);
     expect(res.body.error.code).to.equal('image_too_large');
-    expect(res.body.error.message).to.match(/196[,.]?0 ?MP|196000000|40 MP|40[,.]?000[,.]?000/);
+    expect(res.body.error.message).to.contain('196 megapixels').and.contain('40 megapixels');
     expect(await blobCount()).to.equal(before);
   });
 

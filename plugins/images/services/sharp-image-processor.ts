@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import type { EncryptedFiles, ImageFacts, ImageProcessor, ImageVariantKind, ImageVariantLookup, Logger, PreparedBlob, Database } from '../../../core/plugin-api.ts';
-import { inspectImageHead, inspectionHeadBytes } from './image-inspection.ts';
+import { AppError, type EncryptedFiles, type ImageFacts, type ImageProcessor, type ImageVariantKind, type ImageVariantLookup, type Logger, type PreparedBlob, type Database } from '../../../core/plugin-api.ts';
+import { inspectImageHead, inspectionHeadBytes, processedImageTypes } from './image-inspection.ts';
 import { ImageRenditionError, makeImageRenditions, type Rendition } from './image-renditions.ts';
 import type { ImagesConfig } from './images-config.ts';
 import { ProcessingSlots } from './processing-slots.ts';
@@ -15,9 +15,6 @@ interface Started extends Required<SharpImageProcessorParts> {
 
 /** Thrown inside the transaction to roll it back when another worker made the renditions first. */
 class NotPending extends Error {}
-
-/** The raster types sharp reads here (the prebuilt libvips has no HEIC decoder). */
-const processedTypes = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/avif']);
 
 /** How often a try that failed for a reason outside the image is repeated before the image is marked failed. */
 const mostAttempts = 3;
@@ -55,16 +52,21 @@ export class SharpImageProcessor implements ImageProcessor {
   }
 
   processes(mime: string): boolean {
-    return processedTypes.has(mime);
+    return processedImageTypes.has(mime);
   }
 
   async inspect(head: Buffer, mime: string): Promise<ImageFacts | null> {
-    if (!processedTypes.has(mime)) return null;
-    return await inspectImageHead(head, mime, { maxPixels: this.#started.config.maxPixels });
+    if (!processedImageTypes.has(mime)) return null;
+    const facts = await inspectImageHead(head, mime, { maxPixels: this.#started.config.maxPixels });
+    // A head shorter than asked for is the whole file: an image all of whose bytes are here but that tells no size is not one.
+    if (facts && facts.width === null && head.length < this.headBytes) {
+      throw new AppError(422, 'image_unreadable', `The file starts like a ${mime.slice(6).toUpperCase()} image, but the whole of it holds no picture: check that it opens on your device, save it again and upload it again.`, { details: { mime } });
+    }
+    return facts;
   }
 
   async makeVariants(tenantId: string, image: { blobId: string; mime: string; size: number }): Promise<void> {
-    if (!processedTypes.has(image.mime)) return;
+    if (!processedImageTypes.has(image.mime)) return;
     if (!await this.#started.store.addPending(tenantId, image.blobId, image.mime, this.#started.now())) return;
     const made = this.#start({ tenantId, sourceBlobId: image.blobId, mime: image.mime });
     if (image.size <= this.#started.config.inlineMaxBytes) await made;
