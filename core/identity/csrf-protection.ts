@@ -18,7 +18,8 @@ export function isUnsafeMethod(method: string): boolean {
   return !safeMethods.has(method);
 }
 
-const equalTokens = (a: string, b: string): boolean => {
+/** Whether two tokens are the same, in time that does not depend on where they differ. */
+export const equalTokens = (a: string, b: string): boolean => {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);

@@ -8,11 +8,11 @@
 // - until it is verified, the request's audit recorder refuses changes, so nothing audited can commit;
 // - a handler that finishes without verifying it is answered 403 (the route table checks).
 // Every other route keeps the check in its policy, exactly as before.
-import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { AuditRecorder } from '../audit/audit-event.ts';
 import { AppError } from '../http/app-error.ts';
 import type { RequestState } from '../http/request-state.ts';
+import { equalTokens } from './csrf-protection.ts';
 
 /** Where a streamed form's token stands on one request. */
 class StreamedFormToken {
@@ -29,12 +29,6 @@ const tokenOf = (ctx: Context): StreamedFormToken | undefined => {
 };
 
 const wrongToken = (): AppError => new AppError(403, 'csrf_failed', 'The form\'s CSRF token is missing or wrong, so nothing of it was kept. Reload the page and submit the form again.');
-
-const equalTokens = (a: string, b: string): boolean => {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-};
 
 /**
  * Marks a request to a `streamBody: 'form'` route before its policy runs, and puts a guard on its audit
