@@ -102,7 +102,7 @@ forEachDatabase('the record form with photos and files', (kind) => {
     const html = (await world.as('member', 'get', `/t/rakennus/records/new?templateId=${templateId}&folderId=${folderId}`).set('Accept', 'text/html').expect(200)).text;
     expect(html).to.contain('enctype="multipart/form-data"');
     expect(html).to.match(/<form[^>]*enctype="multipart\/form-data"[^>]*>\s*<input type="hidden" name="_csrf"/);
-    expect(html).to.contain('type="file" id="field-data-photos-input" name="data.photos" accept="image/*" capture="environment" multiple');
+    expect(html).to.contain('type="file" id="field-data-photos-input" name="data.photos" accept="image/*" multiple');
     expect(html).to.contain('type="file" id="field-data-cover-input" name="data.cover" accept="image/*" capture="environment" aria-describedby');
     expect(html).to.contain('type="file" id="field-data-documents-input" name="data.documents" accept="application/pdf,text/plain" multiple aria-describedby');
     expect(html).to.contain('name="data.rows.0.picture"').and.to.contain('name="data.rows.__INDEX__.picture"');
