@@ -33,7 +33,7 @@ export interface RotationResult {
 }
 
 /** An instance audit entry about a key (never with key material in it). */
-export function keyAuditEvent(action: 'keys.rotate' | 'keys.retire', object: { type: 'master-key' | 'tenant-key'; id: string }, details: Record<string, unknown>, actor?: KeyActor): AuditEvent {
+export function keyAuditEvent(action: 'keys.create' | 'keys.rotate' | 'keys.retire', object: { type: 'master-key' | 'tenant-key'; id: string }, details: Record<string, unknown>, actor?: KeyActor): AuditEvent {
   return {
     tenantId: null, action, actorId: actor?.id ?? null, actorEmail: actor?.email ?? null, objectType: object.type, objectId: object.id,
     ip: null, userAgent: null, outcome: 'success', details,

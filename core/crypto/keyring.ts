@@ -1,5 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { AuditRecorder } from '../audit/audit-event.ts';
+import { keyAuditEvent } from './key-rotation.ts';
 import type { KirjuriConfig } from '../config/config-schema.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../kernel/create-logger.ts';
@@ -125,8 +126,8 @@ export class Keyring implements KeyService {
 export async function openKeyring(options: KeyringOptions): Promise<Keyring> {
   const { db, config, log } = options;
   const usage = await tenantKeysPerMasterKeyVersion(db);
-  const { keys: masterKeys } = await loadMasterKeys({ keys: config.keys, dataDir: config.dataDir, log: log.child({ part: 'keys' }), mayCreate: usage.size === 0 });
-  const tenantKeys = new TenantKeys(db, masterKeys);
+  const { keys: masterKeys, created } = await loadMasterKeys({ keys: config.keys, dataDir: config.dataDir, log: log.child({ part: 'keys' }), mayCreate: usage.size === 0 });
+  const tenantKeys = new TenantKeys(db, masterKeys, options.audit);
   for (const kekVersion of usage.keys()) {
     const [row] = await db.sequelize.query<{ tenant_id: string; version: unknown; wrapped_key: string }>(
       'SELECT tenant_id, version, wrapped_key FROM kirjuri_tenant_keys WHERE kek_version = $1 ORDER BY tenant_id, version LIMIT 1', { bind: [kekVersion], type: QueryTypes.SELECT },
@@ -135,6 +136,12 @@ export async function openKeyring(options: KeyringOptions): Promise<Keyring> {
   }
   const registered = await registeredMasterKeyVersions(db);
   const unregistered = masterKeys.versions.filter((version) => !registered.includes(version));
-  if (unregistered.length > 0) await db.transaction((transaction) => registerMasterKeyVersions(db, unregistered, transaction));
+  if (unregistered.length > 0 || created) {
+    await db.transaction(async (transaction) => {
+      if (unregistered.length > 0) await registerMasterKeyVersions(db, unregistered, transaction);
+      // The key file made at this first start: where it is, never what it holds.
+      if (created) await options.audit.record(keyAuditEvent('keys.create', { type: 'master-key', id: String(masterKeys.currentVersion) }, { key: 'master', version: masterKeys.currentVersion, file: masterKeys.file }), transaction);
+    });
+  }
   return new Keyring({ db, masterKeys, tenantKeys, audit: options.audit, batchSize: config.keys.rewrapBatchSize });
 }

@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
+import type { AuditRecorder } from '../audit/audit-event.ts';
 import type { Database } from '../db/open-database.ts';
+import { keyAuditEvent } from './key-rotation.ts';
 import { KeyringError } from './keyring-error.ts';
 import { newSecretKey, unwrapKey, wrapKey, type KeyContext } from './key-wrapping.ts';
 import type { MasterKeys } from './master-keys.ts';
@@ -40,11 +42,14 @@ export function tenantKeyContext(tenantId: string, version: number, kekVersion: 
 export class TenantKeys {
   readonly #db: Database;
   readonly #masterKeys: MasterKeys;
+  /** Where the first key of a tenant is recorded (keys.create); none in tests of the store alone. */
+  readonly #audit: AuditRecorder | null;
   readonly #unwrapped = new Map<string, KeyObject>();
 
-  constructor(db: Database, masterKeys: MasterKeys) {
+  constructor(db: Database, masterKeys: MasterKeys, audit?: AuditRecorder) {
     this.#db = db;
     this.#masterKeys = masterKeys;
+    this.#audit = audit ?? null;
   }
 
   /**
@@ -111,7 +116,10 @@ export class TenantKeys {
   }
 
   async #makeFirst(tenantId: string, transaction: Transaction): Promise<WrappedTenantKey> {
-    await this.create(tenantId, 1, transaction);
+    // Two first files at once: the second finds the first's key and makes none (and no entry).
+    if (await this.create(tenantId, 1, transaction)) {
+      await this.#audit?.record(keyAuditEvent('keys.create', { type: 'tenant-key', id: `${tenantId}:1` }, { key: 'tenant', tenantId, version: 1, kekVersion: this.#masterKeys.currentVersion }), transaction);
+    }
     // Whoever made it (this call, or another node at the same moment), version 1 is the tenant's key now.
     const [row] = await this.#db.sequelize.query<TenantKeyRow>(latestSql, { bind: [tenantId], type: QueryTypes.SELECT, transaction });
     return toWrapped(row!);

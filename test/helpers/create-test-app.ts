@@ -1,7 +1,9 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type KirjuriApp } from '../../core/app.ts';
+import { createMasterKeyFile } from '../../core/crypto/master-key-file.ts';
 import { loadConfig, type ConfigOverrides } from '../../core/config/index.ts';
 import { packageRoot } from '../../core/kernel/install-paths.ts';
 import { createTestDatabase } from './test-databases.ts';
@@ -22,9 +24,15 @@ export interface TestApp {
 }
 
 /** Boots the real app on a temporary data dir and a fresh database of `kind`; TLS and jobs off unless asked. */
-export async function createTestApp(kind: 'sqlite' | 'postgres', overrides: ConfigOverrides = {}, options: { passwordHasher?: PasswordHasher } = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: 'sqlite' | 'postgres', overrides: ConfigOverrides = {},
+  options: { passwordHasher?: PasswordHasher; masterKeyMadeAtStart?: boolean } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const keys = mkdtempSync(join(tmpdir(), 'kirjuri-keys-'));
+  // As an operator who brings a key: the instance's audit chain then starts with the test's own
+  // entries. masterKeyMadeAtStart leaves it to Kirjuri's first start (and its keys.create entry).
+  if (!options.masterKeyMadeAtStart && !overrides.keys?.masterKeyFile) await createMasterKeyFile(join(keys, 'master.key'), new Map([[1, createSecretKey(randomBytes(32))]]));
   const config = loadConfig({
     env: {},
     overrides: {

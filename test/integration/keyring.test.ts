@@ -15,7 +15,7 @@ forEachDatabase('the keyring', (kind) => {
   let kirjuri: KirjuriApp;
   let rebooted: KirjuriApp | null;
   beforeEach(async () => {
-    app = await createTestApp(kind);
+    app = await createTestApp(kind, {}, { masterKeyMadeAtStart: true });
     kirjuri = app.kirjuri;
     rebooted = null;
   });
@@ -32,6 +32,11 @@ forEachDatabase('the keyring', (kind) => {
     expect(kirjuri.services.get('core.keys')).to.equal(kirjuri.keys);
     const [registered] = await kirjuri.db.sequelize.query<{ version: number }>('SELECT version FROM kirjuri_master_keys', { type: QueryTypes.SELECT });
     expect(Number(registered!.version)).to.equal(1);
+    // The new key is a key change like any other: one instance audit entry, without the key.
+    const entries = await kirjuri.db.selectRows<{ object_type: string; object_id: string; details: string }>("SELECT object_type, object_id, details FROM kirjuri_audit_entries WHERE action = 'keys.create'", []);
+    expect(entries.map((e) => [e.object_type, e.object_id])).to.deep.equal([['master-key', '1']]);
+    const key = /^kirjuri-master-key v1 (\S+)$/m.exec(readFileSync(file, 'utf8'))![1]!;
+    expect(entries[0]!.details).to.contain(file).and.not.contain(key);
   });
 
   it('newDataKey() makes the tenant key on first need, and dataKeyOf() gives back the same key from the stored row', async () => {
@@ -42,6 +47,8 @@ forEachDatabase('the keyring', (kind) => {
     expect((await readBlob(kirjuri, blob)).equals(blob.plaintext)).to.equal(true);
     await storeBlob(kirjuri, tenant.id);
     expect((await kirjuri.keys.status()).tenantKeys).to.deep.equal([{ tenantId: tenant.id, version: 1, current: true, kekVersion: 1, blobs: 2 }]);
+    const made = await kirjuri.db.selectRows<{ object_id: string }>("SELECT object_id FROM kirjuri_audit_entries WHERE action = 'keys.create' AND object_type = 'tenant-key'", []);
+    expect(made.map((e) => e.object_id)).to.deep.equal([`${tenant.id}:1`]);
   });
 
   it('dataKeyOf() refuses a wrapped data key moved to another blob\'s row or another tenant\'s', async () => {

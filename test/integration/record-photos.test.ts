@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import type request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { buildAccessWorld, sharedFolder, type AccessWorld } from '../helpers/access-world.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
+import { pngBombHead } from '../helpers/image-fixtures.ts';
 
 type Parser = Parameters<request.Test['parse']>[0];
 
@@ -31,23 +31,6 @@ async function sidewaysPhoto(): Promise<Buffer> {
     IFD2: { DateTimeOriginal: '2026:11:30 08:15:00', OffsetTimeOriginal: '+02:00' },
     IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '60/1 10/1 3000/100', GPSLongitudeRef: 'E', GPSLongitude: '24/1 56/1 0/1' },
   }).toBuffer();
-}
-
-/** A PNG whose header claims 14000 x 14000 pixels (196 MP) with hardly any data behind it: a decompression bomb's shape. */
-function bombPng(): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(14_000, 0);
-  header.writeUInt32BE(14_000, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(100_000))), chunk('IEND', Buffer.alloc(0))]);
 }
 
 forEachDatabase('record photos (images plugin)', (kind) => {
@@ -133,7 +116,7 @@ forEachDatabase('record photos (images plugin)', (kind) => {
 
   it('a 14000 x 14000 image is refused at upload from its header, and nothing of it is kept', async () => {
     const before = await blobCount();
-    const res = await upload('photos', bombPng(), 'bomb.png').expect(422);
+    const res = await upload('photos', pngBombHead(14_000, 14_000), 'bomb.png').expect(422);
     expect(res.body.error.code).to.equal('image_too_large');
     expect(res.body.error.message).to.contain('196 megapixels').and.contain('40 megapixels');
     expect(await blobCount()).to.equal(before);

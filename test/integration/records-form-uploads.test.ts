@@ -98,12 +98,12 @@ forEachDatabase('the record form with photos and files', (kind) => {
     await app?.close();
   });
 
-  it('the form is multipart with a camera input for photos (multiple only where the field allows), an accept list for files, and the limits said', async () => {
+  it('the form is multipart with an image input for photos (camera or gallery) (multiple only where the field allows), an accept list for files, and the limits said', async () => {
     const html = (await world.as('member', 'get', `/t/rakennus/records/new?templateId=${templateId}&folderId=${folderId}`).set('Accept', 'text/html').expect(200)).text;
     expect(html).to.contain('enctype="multipart/form-data"');
     expect(html).to.match(/<form[^>]*enctype="multipart\/form-data"[^>]*>\s*<input type="hidden" name="_csrf"/);
     expect(html).to.contain('type="file" id="field-data-photos-input" name="data.photos" accept="image/*" multiple');
-    expect(html).to.contain('type="file" id="field-data-cover-input" name="data.cover" accept="image/*" capture="environment" aria-describedby');
+    expect(html).to.contain('type="file" id="field-data-cover-input" name="data.cover" accept="image/*" aria-describedby');
     expect(html).to.contain('type="file" id="field-data-documents-input" name="data.documents" accept="application/pdf,text/plain" multiple aria-describedby');
     expect(html).to.contain('name="data.rows.0.picture"').and.to.contain('name="data.rows.__INDEX__.picture"');
     expect(html).to.contain('Up to 20 photos, each at most 293 KB.').and.to.contain('One photo of at most 293 KB; choosing another replaces it.').and.to.contain('Up to 20 files (PDF, plain text), each at most 293 KB.');
