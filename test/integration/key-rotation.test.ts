@@ -53,7 +53,7 @@ forEachDatabase('key rotation', (kind) => {
     await kirjuri.close();
     rebooted = await rebootWith(kirjuri);
     await allReadable(rebooted);
-    const entries = await keyAuditEntries(rebooted);
+    const entries = (await keyAuditEntries(rebooted)).filter((entry) => entry.action !== 'keys.create');
     expect(entries.map((entry) => [entry.action, entry.objectType, entry.objectId, entry.details.step])).to.deep.equal([['keys.rotate', 'master-key', '2', 'started'], ['keys.rotate', 'master-key', '2', 'completed']]);
     expect(entries[1]!.details).to.deep.include({ key: 'master', version: 2, previousVersion: 1, rewrapped: 5, createdNow: true });
     const keyMaterial = readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('kirjuri-master-key')).map((line) => line.split(' ')[2]!);
@@ -137,7 +137,7 @@ forEachDatabase('key rotation', (kind) => {
     await allReadable(kirjuri);
     const newBlob = await storeBlob(kirjuri, tenant);
     expect(newBlob.row.tenantKeyVersion).to.equal(2);
-    const entries = await keyAuditEntries(kirjuri);
+    const entries = (await keyAuditEntries(kirjuri)).filter((entry) => entry.action !== 'keys.create');
     expect(entries.map((entry) => [entry.action, entry.objectType, entry.objectId, entry.details.step])).to.deep.equal([['keys.rotate', 'tenant-key', tenant, 'started'], ['keys.rotate', 'tenant-key', tenant, 'completed']]);
     expect(entries[1]!.details).to.deep.include({ key: 'tenant', version: 2, rewrapped: 7, retired: [1] });
   });
