@@ -6,6 +6,7 @@
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import busboy from 'busboy';
+import bytes from 'bytes';
 import { AppError, badRequest, isAppError, streamedFormTokenPending, verifyStreamedFormToken } from '../../../core/plugin-api.ts';
 import type { UploadPart } from './multipart-upload.ts';
 
@@ -159,11 +160,9 @@ export function readStreamedForm(ctx: Context, limits: StreamedFormLimits, recei
   });
 }
 
-/** A byte size as config writes it (a number, or "1mb", "512kb"; steps of 1024) in bytes. */
+/** A byte size as config writes it (a number, or "1mb", "512kb"), read by the same library koa-body's parsers use. */
 export function bytesOfSize(size: number | string): number {
-  if (typeof size === 'number') return size;
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)$/i.exec(size.trim());
-  if (!match) throw new Error(`"${size}" is not a size such as "1mb".`);
-  const power = ['b', 'kb', 'mb', 'gb'].indexOf(match[2]!.toLowerCase());
-  return Math.floor(Number(match[1]) * 1024 ** power);
+  const parsed = bytes.parse(size);
+  if (parsed === null || Number.isNaN(parsed)) throw new Error(`"${size}" is not a size such as "1mb".`);
+  return parsed;
 }
