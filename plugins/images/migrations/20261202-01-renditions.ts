@@ -3,7 +3,7 @@
 // its original by the foreign key; the rendition blobs go with it as core's derived blobs.
 import type { MigrationContext } from '../../../core/plugin-api.ts';
 
-/** Creates images_renditions and the index the resume job reads. */
+/** Creates images_renditions, the index the resume job reads and those its foreign keys need. */
 export async function up({ queryInterface, transaction }: MigrationContext): Promise<void> {
   await queryInterface.sequelize.query(`CREATE TABLE images_renditions (
     source_blob_id VARCHAR(36) NOT NULL PRIMARY KEY REFERENCES kirjuri_blobs (id) ON DELETE CASCADE,
@@ -24,6 +24,9 @@ export async function up({ queryInterface, transaction }: MigrationContext): Pro
     updated_at BIGINT NOT NULL
   )`, { transaction });
   await queryInterface.addIndex('images_renditions', ['state', 'updated_at'], { name: 'images_renditions_state', transaction });
+  // Deleting any blob looks up the rows that name it as a rendition (ON DELETE SET NULL): without these, a scan each time.
+  await queryInterface.addIndex('images_renditions', ['thumbnail_blob_id'], { name: 'images_renditions_thumbnail', transaction });
+  await queryInterface.addIndex('images_renditions', ['preview_blob_id'], { name: 'images_renditions_preview', transaction });
 }
 
 /** Drops images_renditions. */

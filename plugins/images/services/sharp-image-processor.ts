@@ -56,7 +56,6 @@ export class SharpImageProcessor implements ImageProcessor {
   }
 
   async inspect(head: Buffer, mime: string): Promise<ImageFacts | null> {
-    if (!processedImageTypes.has(mime)) return null;
     const facts = await inspectImageHead(head, mime, { maxPixels: this.#started.config.maxPixels });
     // A head shorter than asked for is the whole file: an image all of whose bytes are here but that tells no size is not one.
     if (facts && facts.width === null && head.length < this.headBytes) {

@@ -17,6 +17,8 @@ export interface Signature {
   /** The encrypted blob holding the PNG (null only for a row from before blobs, until it is moved). */
   blobId: string | null;
   sha256: string;
+  /** Such a row's PNG data URL, as it was kept in the database ('' once moved). */
+  storedImage: string;
 }
 
 /** What a signature field holds once its drawing is stored. */
@@ -41,7 +43,7 @@ class AlreadyMoved extends Error {}
 
 const toSignature = (row: SignatureRow): Signature => ({
   id: row.id, tenantId: row.tenant_id, recordId: row.record_id, fieldPath: row.field_path, revision: Number(row.revision), signerId: row.signer_id,
-  signerName: row.signer_name, signedAt: timeValue(row.signed_at)!, blobId: row.blob_id, sha256: row.sha256,
+  signerName: row.signer_name, signedAt: timeValue(row.signed_at)!, blobId: row.blob_id, sha256: row.sha256, storedImage: row.image,
 });
 
 /**
@@ -96,8 +98,7 @@ export class SignatureStore {
       const opened = await this.#files.open(signature.tenantId, signature.blobId);
       return opened ? await buffer(opened.stream) : null;
     }
-    const [row] = await this.#db.selectRows<{ image: string }>('SELECT image FROM records_signatures WHERE tenant_id = $1 AND id = $2', [signature.tenantId, signature.id]);
-    return row?.image.startsWith(pngDataUrl) ? pngOfDrawing(row.image) : null;
+    return signature.storedImage.startsWith(pngDataUrl) ? pngOfDrawing(signature.storedImage) : null;
   }
 
   /** The blobs of a record's signatures (its deletion removes them). */
