@@ -1,42 +1,25 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createApp, type KirjuriApp } from '../../core/app.ts';
-import { loadConfig } from '../../core/config/index.ts';
+import type { KirjuriApp } from '../../core/app.ts';
 import { readMasterKeyFile } from '../../core/crypto/master-key-file.ts';
-import { packageRoot } from '../../core/kernel/install-paths.ts';
-import { testPasswordHasher } from '../helpers/create-test-app.ts';
+import { cliInstance, type CliInstance } from '../helpers/cli-instance.ts';
 import { rejectionOf } from '../helpers/rejection-of.ts';
 import { makeTenant, storeBlob } from '../helpers/stored-blobs.ts';
 import { createTestDatabase, forEachDatabase, type TestDatabase } from '../helpers/test-databases.ts';
 
-const bin = join(packageRoot, 'bin', 'kirjuri.js');
-
 forEachDatabase('kirjuri keys commands', (kind) => {
   let database: TestDatabase;
+  let cli: CliInstance;
   let keysDir: string;
-  let env: NodeJS.ProcessEnv;
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 });
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => cli.run(args, extra);
   /** The same instance in this process, for what the CLI cannot do (storing files, a crash midway). */
-  const inProcess = async <T>(work: (kirjuri: KirjuriApp) => Promise<T>): Promise<T> => {
-    const kirjuri = await createApp(loadConfig({ env: { ...env, KIRJURI_LOG_LEVEL: 'silent' } }), { passwordHasher: testPasswordHasher() });
-    try {
-      return await work(kirjuri);
-    } finally {
-      await kirjuri.close();
-    }
-  };
+  const inProcess = <T>(work: (kirjuri: KirjuriApp) => Promise<T>): Promise<T> => cli.inProcess(work);
 
   before(async function () {
     this.timeout(60_000);
     database = await createTestDatabase(kind);
-    keysDir = mkdtempSync(join(tmpdir(), 'kirjuri-cli-keys-'));
-    env = {};
-    for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('KIRJURI_')) env[name] = value;
-    Object.assign(env, { KIRJURI_DATA_DIR: database.dataDir, KIRJURI_MASTER_KEY_FILE: join(keysDir, 'master.key'), KIRJURI_LOG_LEVEL: 'warn' });
-    if (database.databaseUrl) env.KIRJURI_DATABASE_URL = database.databaseUrl;
+    cli = cliInstance(database);
+    keysDir = cli.keysDir;
     await inProcess(async (kirjuri) => {
       const tenant = await makeTenant(kirjuri, 'rakennus');
       for (let n = 0; n < 3; n += 1) await storeBlob(kirjuri, tenant.id);
@@ -45,7 +28,7 @@ forEachDatabase('kirjuri keys commands', (kind) => {
   });
   after(async () => {
     await database?.drop();
-    rmSync(keysDir, { recursive: true, force: true });
+    cli?.remove();
   });
 
   it('keys status shows the master key versions and each tenant\'s key versions with the rows on each', function () {
