@@ -66,9 +66,10 @@ export class SharpImageProcessor implements ImageProcessor {
 
   async makeVariants(tenantId: string, image: { blobId: string; mime: string; size: number }): Promise<void> {
     if (!processedImageTypes.has(image.mime)) return;
-    if (!await this.#started.store.addPending(tenantId, image.blobId, image.mime, this.#started.now())) return;
+    const { store, now, config } = this.#started;
+    if (!await store.addPending(tenantId, image.blobId, image.mime, now())) return;
     const made = this.#start({ tenantId, sourceBlobId: image.blobId, mime: image.mime });
-    if (image.size <= this.#started.config.inlineMaxBytes) await made;
+    if (image.size <= config.inlineMaxBytes) await made;
   }
 
   async variant(tenantId: string, blobId: string, kind: ImageVariantKind): Promise<ImageVariantLookup> {
@@ -88,8 +89,9 @@ export class SharpImageProcessor implements ImageProcessor {
 
   /** Takes up pending images untouched for `olderThanMs` (a restart or a failed try left them); returns how many it started. */
   async resumeStale(olderThanMs: number, limit = 100): Promise<number> {
+    const { store, now } = this.#started;
     let started = 0;
-    for (const row of await this.#started.store.stalePending(this.#started.now() - olderThanMs, limit)) {
+    for (const row of await store.stalePending(now() - olderThanMs, limit)) {
       if (this.#inFlight.has(row.sourceBlobId)) continue;
       void this.#start(row);
       started += 1;
@@ -105,33 +107,35 @@ export class SharpImageProcessor implements ImageProcessor {
   #start(row: Pick<RenditionRow, 'tenantId' | 'sourceBlobId' | 'mime'>): Promise<void> {
     const existing = this.#inFlight.get(row.sourceBlobId);
     if (existing) return existing;
-    const work = this.#started.slots.run(() => this.#make(row)).catch(async (error: unknown) => {
-      this.#started.log.warn({ err: error, blobId: row.sourceBlobId }, 'Making an image\'s renditions failed; it is tried again later');
-      if (await this.#started.store.countAttempt(row, this.#started.now()) >= mostAttempts) {
-        await this.#started.store.markFailed(row, `The preview could not be made after ${mostAttempts} tries: ${(error as Error).message}`, this.#started.now());
+    const { slots, log, store, now } = this.#started;
+    const work = slots.run(() => this.#make(row)).catch(async (error: unknown) => {
+      log.warn({ err: error, blobId: row.sourceBlobId }, 'Making an image\'s renditions failed; it is tried again later');
+      if (await store.countAttempt(row, now()) >= mostAttempts) {
+        await store.markFailed(row, `The preview could not be made after ${mostAttempts} tries: ${(error as Error).message}`, now());
       }
-    }).catch((error: unknown) => this.#started.log.error({ err: error, blobId: row.sourceBlobId }, 'Recording an image\'s failed rendition did not work'))
+    }).catch((error: unknown) => log.error({ err: error, blobId: row.sourceBlobId }, 'Recording an image\'s failed rendition did not work'))
       .finally(() => this.#inFlight.delete(row.sourceBlobId));
     this.#inFlight.set(row.sourceBlobId, work);
     return work;
   }
 
   async #make(row: Pick<RenditionRow, 'tenantId' | 'sourceBlobId' | 'mime'>): Promise<void> {
-    const opened = await this.#started.files.open(row.tenantId, row.sourceBlobId);
+    const { files, store, config, now } = this.#started;
+    const opened = await files.open(row.tenantId, row.sourceBlobId);
     // The original was removed meanwhile: its row went with it.
     if (!opened) return;
-    if (opened.row.plaintextSize > this.#started.config.maxSourceBytes) {
+    if (opened.row.plaintextSize > config.maxSourceBytes) {
       opened.stream.destroy();
-      await this.#started.store.markFailed(row, `The photo is ${opened.row.plaintextSize} bytes, more than the ${this.#started.config.maxSourceBytes} previews are made of; the original is kept and can be downloaded.`, this.#started.now());
+      await store.markFailed(row, `The photo is ${opened.row.plaintextSize} bytes, more than the ${config.maxSourceBytes} previews are made of; the original is kept and can be downloaded.`, now());
       return;
     }
     const source = await buffer(opened.stream);
     let renditions: Record<ImageVariantKind, Rendition>;
     try {
-      renditions = await makeImageRenditions(source, { maxPixels: this.#started.config.maxPixels, thumbnailSize: this.#started.config.thumbnailSize, previewSize: this.#started.config.previewSize });
+      renditions = await makeImageRenditions(source, { maxPixels: config.maxPixels, thumbnailSize: config.thumbnailSize, previewSize: config.previewSize });
     } catch (error) {
       if (!(error instanceof ImageRenditionError)) throw error;
-      await this.#started.store.markFailed(row, error.message, this.#started.now());
+      await store.markFailed(row, error.message, now());
       return;
     }
     const prepared: PreparedBlob[] = [];
@@ -139,23 +143,24 @@ export class SharpImageProcessor implements ImageProcessor {
       const stored = {} as Record<ImageVariantKind, StoredRendition>;
       for (const kind of ['thumbnail', 'preview'] as const) {
         const { data, mime, width, height } = renditions[kind];
-        const blob = await this.#started.files.store(row.tenantId, Readable.from([data]), { maxBytes: data.length });
+        const blob = await files.store(row.tenantId, Readable.from([data]), { maxBytes: data.length });
         prepared.push(blob);
         stored[kind] = { blobId: blob.id, mime, width, height };
       }
       const kept = await this.#storeTransaction(row, prepared, stored);
-      if (!kept) await Promise.all(prepared.map((blob) => this.#started.files.discard(blob)));
+      if (!kept) await Promise.all(prepared.map((blob) => files.discard(blob)));
     } catch (error) {
-      await Promise.all(prepared.map((blob) => this.#started.files.discard(blob).catch(() => undefined)));
+      await Promise.all(prepared.map((blob) => files.discard(blob).catch(() => undefined)));
       throw error;
     }
   }
 
   /** Commits the rendition blobs as derived from the original and marks the row ready, together; false when the row was no longer pending. */
   async #storeTransaction(row: Pick<RenditionRow, 'tenantId' | 'sourceBlobId'>, prepared: PreparedBlob[], stored: Record<ImageVariantKind, StoredRendition>): Promise<boolean> {
-    return await this.#started.db.transaction(async (transaction) => {
-      for (const blob of prepared) await this.#started.files.commit(blob, transaction, { derivedFrom: row.sourceBlobId });
-      if (await this.#started.store.markReady(row, stored, this.#started.now(), transaction)) return true;
+    const { db, files, store, now } = this.#started;
+    return await db.transaction(async (transaction) => {
+      for (const blob of prepared) await files.commit(blob, transaction, { derivedFrom: row.sourceBlobId });
+      if (await store.markReady(row, stored, now(), transaction)) return true;
       throw new NotPending();
     }).catch((error: unknown) => {
       if (error instanceof NotPending) return false;
