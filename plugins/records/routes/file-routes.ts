@@ -145,7 +145,7 @@ export function fileRoutes(): Route[] {
       async handler(ctx, { params }, runtime) {
         const id = (params as { id: string }).id;
         const { uploads } = parts(runtime);
-        const { file } = await uploads.open(ctx, id, undefined, { read: false });
+        const file = await uploads.find(ctx, id);
         sendHeaders(ctx, file);
         if (clientHasIt(ctx)) {
           ctx.status = 304;
@@ -155,7 +155,7 @@ export function fileRoutes(): Route[] {
         if (range === 'unsatisfiable') {
           throw new AppError(416, 'range_not_satisfiable', `The range lies outside the file of ${file.size} bytes: ask for bytes 0 to ${file.size - 1}.`, { headers: { 'Content-Range': `bytes */${file.size}` } });
         }
-        const { blob } = await uploads.open(ctx, id, range ?? undefined, { read: true });
+        const blob = await uploads.bytesOf(file, range ?? undefined);
         if (!blob) throw new AppError(500, 'file_blob_missing', `The stored bytes of file ${id} are missing.`, { expose: false });
         ctx.audit.recordSoon(auditEventOf(ctx, { action: 'file.download', objectType: 'file', objectId: id, details: range ? { range: `${range.start}-${range.end}` } : {} }));
         // A damaged blob fails mid-stream: the connection is cut, so the client never takes a short file for the whole one.

@@ -212,8 +212,7 @@ export class FileUploads {
    */
   async rendition(ctx: Context, fileId: string, kind: ImageVariantKind): Promise<{ file: RecordFile; found: ImageVariantLookup; blob: OpenedBlob | null }> {
     const { tenant } = tenantAccessOf(ctx);
-    await ctx.access.requireAccess(ctx, 'view', { type: 'file', id: fileId });
-    const file = (await this.#files.find(tenant.id, fileId))!;
+    const file = await this.find(ctx, fileId);
     const images = this.#deps.images();
     if (!images || !file.mime.startsWith('image/') || !images.processes(file.mime)) {
       const reason = !images ? 'This server makes no thumbnails: the images plugin is not installed.' : !file.mime.startsWith('image/') ? 'The file is not an image.' : `No preview is made of ${file.mime} images on this server; download the original instead.`;
@@ -228,11 +227,15 @@ export class FileUploads {
     return { file, found: found.state === 'ready' && !blob ? { state: 'failed', reason: `The stored ${kind} is missing.` } : found, blob };
   }
 
-  /** A file to download (view access; the caller audits file.download), and with `read` its bytes, whole or `range` of them. */
-  async open(ctx: Context, fileId: string, range: { start: number; end: number } | undefined, options: { read: boolean }): Promise<{ file: RecordFile; blob: OpenedBlob | null }> {
+  /** A file the caller may see (view access; a download audits file.download itself). */
+  async find(ctx: Context, fileId: string): Promise<RecordFile> {
     const { tenant } = tenantAccessOf(ctx);
     await ctx.access.requireAccess(ctx, 'view', { type: 'file', id: fileId });
-    const file = (await this.#files.find(tenant.id, fileId))!;
-    return { file, blob: options.read ? await this.#encrypted.open(tenant.id, file.blobId, range) : null };
+    return (await this.#files.find(tenant.id, fileId))!;
+  }
+
+  /** The bytes of a file found with find(), whole or `range` of them; null when its blob is missing. */
+  async bytesOf(file: RecordFile, range?: { start: number; end: number }): Promise<OpenedBlob | null> {
+    return await this.#encrypted.open(file.tenantId, file.blobId, range);
   }
 }
