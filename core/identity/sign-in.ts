@@ -44,10 +44,12 @@ export class PasswordSignIn {
   async signIn(input: { email: string; password: string }, client: { ip: string | null; userAgent: string | null }, audit: SignInAudit): Promise<SignedIn> {
     const { db, users, memberships, sessions, throttle, hasher } = this.#deps;
     const email = normaliseEmail(input.email);
-    const keys = [accountThrottleKey(email), ...(client.ip ? [ipThrottleKey(client.ip)] : [])];
-    const blockedUntil = await throttle.blockedUntil(keys);
-    if (blockedUntil !== null) {
-      const seconds = Math.ceil((blockedUntil - Date.now()) / 1000);
+    const accountKey = accountThrottleKey(email);
+    const keys = [accountKey, ...(client.ip ? [ipThrottleKey(client.ip)] : [])];
+    // Counted before the hash, not after it: parallel attempts each take one of the allowance.
+    const reservation = await throttle.reserve(keys);
+    if ('blockedUntil' in reservation) {
+      const seconds = Math.ceil((reservation.blockedUntil - Date.now()) / 1000);
       audit.failed(email, null, 'throttled');
       throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins: try again in ${seconds} s, or ask an administrator to reset the password.`, {
         headers: { 'Retry-After': String(seconds) }, details: { retryAfterSeconds: seconds },
@@ -59,13 +61,16 @@ export class PasswordSignIn {
       ? await hasher.verify(input.password, user.passwordHash).catch(() => null)
       : (await hasher.dummyVerify(input.password), null);
     if (!user || !verdict?.ok) {
-      await throttle.recordFailure(keys);
       audit.failed(email, user, user ? 'wrong_password' : 'unknown_email');
       throw invalidCredentials();
     }
-    if (user.disabledAt !== null) audit.failed(email, user, 'account_disabled');
-    if (user.disabledAt !== null) throw new AppError(403, 'account_disabled', 'This account is disabled. Ask an administrator of your organisation to enable it.');
-    await throttle.clear([accountThrottleKey(email)]);
+    // The password was right: the attempt is no failure (the address keeps its other counts).
+    if (user.disabledAt !== null) {
+      await throttle.release(reservation.reserved);
+      audit.failed(email, user, 'account_disabled');
+      throw new AppError(403, 'account_disabled', 'This account is disabled. Ask an administrator of your organisation to enable it.');
+    }
+    await throttle.release(reservation.reserved, { clear: [accountKey] });
     if (verdict.needsRehash) await users.setPasswordHash(user.id, await hasher.hash(input.password), { changed: false });
     const { passwordHash: _hash, passwordChangedAt: _changed, ...publicUser } = user;
     // The session and its audit entry commit together (SECURITY.md: a change whose entry cannot be written does not happen).
