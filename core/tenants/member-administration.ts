@@ -3,6 +3,7 @@ import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
 import type { PasswordResetStore } from '../identity/password-reset-store.ts';
 import type { User, UserStore } from '../identity/user-store.ts';
+import { accountReachesBeyond } from './account-reach.ts';
 import type { Member, MembershipStore } from './membership-store.ts';
 import type { TenantRole } from './roles.ts';
 import type { Tenant, TenantStore } from './tenant-store.ts';
@@ -65,17 +66,16 @@ export class MemberAdministration {
   }
 
   /**
-   * Makes a one-time password link for a member. A tenant admin may not do it for someone who also
-   * belongs to other tenants or administers the instance (that would let one tenant take over an
-   * account reaching further); an instance administrator may.
+   * Makes a one-time password link for a member. A tenant admin may not do it for someone whose account
+   * reaches beyond this tenant (see accountReachesBeyond) or who administers the instance: that would
+   * let one tenant take over what the account has elsewhere. An instance administrator may.
    */
   async passwordLink(tenant: Tenant, admin: User, userId: string, audit: AuditWrite): Promise<PasswordLink> {
     const { db, users, memberships, resets } = this.#deps;
     if (!(await memberships.find(tenant.id, userId))) throw noSuchMember();
     const target = await users.findById(userId);
-    const elsewhere = (await memberships.tenantsOf(userId)).some((other) => other.tenantId !== tenant.id);
-    if (!admin.isInstanceAdmin && (target?.isInstanceAdmin || elsewhere)) {
-      throw new AppError(403, 'reset_not_allowed', 'This person also belongs to other organisations or administers the instance: ask an instance administrator to reset the password.');
+    if (!admin.isInstanceAdmin && (target?.isInstanceAdmin || (await accountReachesBeyond(db, userId, tenant.id)))) {
+      throw new AppError(403, 'reset_not_allowed', 'This person\'s account also reaches other organisations or administers the instance: ask an instance administrator to reset the password.');
     }
     return db.transaction(async (transaction) => {
       const link = await resets.create(userId, admin.id, transaction);
