@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
-import { acceptAsGuest, buildAccessWorld, inviteOutsider, requestAs, signInActor, worldPassword, type Actor, type AccessWorld } from '../helpers/access-world.ts';
+import { acceptAsGuest, buildAccessWorld, inviteOutsider, requestAs, tenantOfItsOwn, worldPassword, type Actor, type AccessWorld } from '../helpers/access-world.ts';
 
 /** The shape of a JSON value: its keys and the types of their values, all the way down (values themselves left out). */
 function shapeOf(value: unknown): unknown {
@@ -27,14 +27,7 @@ forEachDatabase('member invitations', (kind) => {
   beforeEach(async () => {
     app = await createTestApp(kind, { setup: { token: 'test-setup-token-0123456789' } });
     world = await buildAccessWorld(app);
-    const { db, identity } = app.kirjuri;
-    const passwordHash = await identity.hasher.hash(worldPassword);
-    await db.transaction(async (transaction) => {
-      const tenant = await identity.tenants.create({ name: 'Kolmas Oy', slug: 'kolmas' }, transaction);
-      const user = await identity.users.create({ email: 'third-admin@example.com', name: 'Terttu Third', passwordHash }, transaction);
-      await identity.memberships.add({ tenantId: tenant.id, userId: user.id, role: 'admin' }, transaction);
-    });
-    thirdAdmin = await signInActor(app, 'thirdAdmin', 'third-admin@example.com');
+    thirdAdmin = await tenantOfItsOwn(app, { slug: 'kolmas', name: 'Kolmas Oy', adminEmail: 'third-admin@example.com', adminName: 'Terttu Third' });
   });
   afterEach(async () => app?.close());
 
