@@ -49,7 +49,7 @@ export function inviteLinkPages(deps: { shares: ShareOperations; invitations: Me
         sendPage(ctx, renderPage(ctx, 'core/member-invite', { title: 'An invitation', joined: true, tenantName: tenant.name, tenantSlug: tenant.slug }));
         return;
       }
-      showGone(ctx, 'This invitation has been used, has expired or was withdrawn. Ask the person who invited you for a new one.', 410);
+      showGone(ctx, 'This invitation has been used, has expired or was withdrawn. Ask the person who sent you the link for a new one.', 410);
       return;
     }
     sendPage(ctx, renderPage(ctx, 'core/member-invite', {

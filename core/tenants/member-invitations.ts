@@ -51,7 +51,7 @@ export interface AcceptedInvite {
 /** How the person said yes, for the audit entry. */
 type AcceptedVia = 'link' | 'home_page' | 'first_sign_in';
 
-const inviteGone = (): AppError => new AppError(410, 'invite_gone', 'This invitation has been used, has expired or was withdrawn. Ask the person who invited you for a new one.');
+const inviteGone = (): AppError => new AppError(410, 'invite_gone', 'This invitation has been used, has expired or was withdrawn. Ask the person who sent you the link for a new one.');
 const noSuchInvitation = (): AppError => new AppError(404, 'not_found', 'There is no such open invitation here.');
 const alreadyMember = (email: string): AppError => new AppError(409, 'already_member', `${email} is already a member of this tenant; change their role instead.`, { details: { fields: { email: 'is already a member' } } });
 const tokenShape = /^[A-Za-z0-9_-]{43}$/;
