@@ -8,6 +8,8 @@ export const benchMember = Object.freeze({ email: 'bench-member@example.com', pa
 export async function memberSharing(url: string, adminCookie: string, folderId: unknown, access: 'view' | 'edit'): Promise<string> {
   const api = `${url}/api/v1/t/bench`;
   await sendJson(`${api}/members`, adminCookie, 'POST', { ...benchMember, role: 'member' }, 201);
+  // The member joins at their first sign-in; only then is a share with them direct rather than an invite link.
+  const cookie = await signIn(url, benchMember);
   await sendJson(`${api}/shares`, adminCookie, 'POST', { objectType: 'folder', objectId: folderId, email: benchMember.email, access }, 201);
-  return signIn(url, benchMember);
+  return cookie;
 }

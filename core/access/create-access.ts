@@ -12,6 +12,8 @@ import { folderRoutes } from '../folders/folder-routes.ts';
 import { FolderStore, type Folder } from '../folders/folder-store.ts';
 import { sharePanel, type SharePanelData } from '../shares/share-panel.ts';
 import type { PageExtensions } from '../web/page-extensions.ts';
+import { inviteLinkPages } from '../shares/invite-link-pages.ts';
+import { inviteLinkRoutes } from '../shares/invite-link-routes.ts';
 import { ShareOperations } from '../shares/share-operations.ts';
 import { sharePages } from '../shares/share-pages.ts';
 import { shareRoutes } from '../shares/share-routes.ts';
@@ -118,8 +120,10 @@ export function createAccess(deps: {
     routes: [
       ...folderRoutes(folderOperations),
       ...shareRoutes(shareOperations),
+      ...inviteLinkRoutes({ shares: shareOperations, invitations: identity.invitations }),
       ...folderPages({ folders: folderOperations, shares: shareOperations, access: control, renderPage: deps.renderPage, extensions: deps.pageExtensions }),
       ...sharePages({ shares: shareOperations, renderPage: deps.renderPage }),
+      ...inviteLinkPages({ shares: shareOperations, invitations: identity.invitations, renderPage: deps.renderPage }),
     ],
   };
 }

@@ -18,6 +18,9 @@ import { tenantRoutes } from '../tenants/tenant-routes.ts';
 import { tenantPages } from '../tenants/tenant-pages.ts';
 import { tenantSettingsRoutes } from '../tenants/tenant-settings-routes.ts';
 import { MemberAdministration } from '../tenants/member-administration.ts';
+import { MemberInvitations } from '../tenants/member-invitations.ts';
+import { MemberInviteStore } from '../tenants/member-invite-store.ts';
+import { myInvitationRoutes } from '../tenants/my-invitation-routes.ts';
 import type { PageRenderer } from '../web/page-renderer.ts';
 import { identityPages } from './identity-pages.ts';
 import { profilePages } from './profile-pages.ts';
@@ -34,6 +37,8 @@ export interface Identity {
   resets: PasswordResetStore;
   hasher: PasswordHasher;
   signIn: PasswordSignIn;
+  /** Member invitations: adding a person to a tenant, and their answer. */
+  invitations: MemberInvitations;
   /** Writes identity events to the instance chain and the person's tenants' chains. */
   audit: IdentityAudit;
   services: IdentityServices;
@@ -52,9 +57,10 @@ export function createIdentity(db: Database, config: KirjuriConfig, options: { r
   const throttle = new LoginThrottle(db);
   const hasher = options.hasher ?? new PasswordHasher();
   const resets = new PasswordResetStore(db);
-  const signIn = new PasswordSignIn({ db, users, memberships, sessions, throttle, hasher });
+  const invitations = new MemberInvitations({ db, users, tenants, memberships, invites: new MemberInviteStore(db), sessions, hasher, inviteDays: config.shares.inviteDays });
+  const signIn = new PasswordSignIn({ db, users, memberships, sessions, throttle, hasher, invitations });
   const audit = new IdentityAudit(memberships);
-  const administration = new MemberAdministration({ db, users, tenants, memberships, sessions, resets, hasher });
+  const administration = new MemberAdministration({ db, users, tenants, memberships, resets });
   const { renderPage } = options;
   const publicUrl = config.server.publicUrl;
   const services: IdentityServices = {
@@ -62,13 +68,14 @@ export function createIdentity(db: Database, config: KirjuriConfig, options: { r
     publicOrigin: config.server.publicUrl ? new URL(config.server.publicUrl).origin : null,
   };
   return {
-    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, audit, services,
+    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, invitations, audit, services,
     routes: [
       ...identityRoutes({ db, users, tenants, memberships, sessions, tokens, hasher, signIn, resets, throttle, audit }),
-      ...tenantRoutes({ tenants, memberships, administration, publicUrl }),
-      ...identityPages({ db, users, tenants, memberships, sessions, hasher, signIn, renderPage, audit }),
+      ...tenantRoutes({ tenants, memberships, administration, invitations, publicUrl }),
+      ...myInvitationRoutes(invitations),
+      ...identityPages({ db, users, tenants, memberships, invitations, sessions, hasher, signIn, renderPage, audit }),
       ...profilePages({ db, users, sessions, tokens, resets, throttle, hasher, renderPage, audit }),
-      ...tenantPages({ tenants, memberships, administration, renderPage, publicUrl }),
+      ...tenantPages({ tenants, memberships, administration, invitations, renderPage, publicUrl }),
       ...tenantSettingsRoutes({ db, tenants, renderPage, defaultRetentionMonths: config.audit.retentionMonths }),
     ],
   };

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Transaction } from 'sequelize';
 import { auditEventOf, type AuditEventInput } from '../audit/audit-event.ts';
+import type { PersonAuditWrite } from '../tenants/member-invitations.ts';
 import type { MembershipStore } from '../tenants/membership-store.ts';
 import type { User } from './user-store.ts';
 
@@ -8,6 +9,8 @@ import type { User } from './user-store.ts';
 export interface SignInAudit {
   succeeded(user: User, transaction: Transaction): Promise<void>;
   failed(email: string, user: User | null, reason: string): void;
+  /** Another change the sign-in makes (an invitation it accepts), with the signing-in person as actor, in its transaction. */
+  recordAs: PersonAuditWrite;
 }
 
 /**
@@ -43,6 +46,7 @@ export class IdentityAudit {
     return {
       succeeded: (user, transaction) => this.record(ctx, user, { action: 'auth.login', details: { via: 'password' } }, transaction),
       failed: (email, user, reason) => this.recordSoon(ctx, user, email, { action: 'auth.login_failed', outcome: 'failure', details: { reason } }),
+      recordAs: (person, input, transaction) => ctx.audit.record({ ...auditEventOf(ctx, input), actorId: person.id, actorEmail: person.email }, transaction),
     };
   }
 

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Database } from '../db/open-database.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { publicAccess } from '../kernel/route-declaration.ts';
+import type { MemberInvitations } from '../tenants/member-invitations.ts';
 import type { MembershipStore } from '../tenants/membership-store.ts';
 import type { TenantStore } from '../tenants/tenant-store.ts';
 import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-errors.ts';
@@ -27,11 +28,14 @@ export interface IdentityPageDependencies {
   users: UserStore;
   tenants: TenantStore;
   memberships: MembershipStore;
+  invitations: MemberInvitations;
   sessions: SessionStore;
   hasher: PasswordHasher;
   signIn: PasswordSignIn;
   renderPage: PageRenderer;
 }
+
+const roleNames: Record<string, string> = { admin: 'admin', manager: 'manager', member: 'member', viewer: 'viewer' };
 
 const setupForm = z.object({
   token: z.string().min(1, 'is required: open the setup link Kirjuri printed when it started'),
@@ -57,7 +61,7 @@ export function identityPages(deps: IdentityPageDependencies): OwnedRoute[] {
   return [
     {
       owner: 'core', method: 'GET', path: '/', policy: publicAccess, tags: ['web'],
-      summary: 'Goes to sign-in, setup, the only tenant, or the tenant picker.',
+      summary: 'Goes to sign-in, setup, the only tenant, or the tenant picker (always, while invitations wait for an answer).',
       async handler(ctx) {
         const authentication = await ctx.identity.authenticator.authenticate(ctx);
         if (!authentication) {
@@ -65,16 +69,24 @@ export function identityPages(deps: IdentityPageDependencies): OwnedRoute[] {
           return;
         }
         const mine = await memberships.tenantsOf(authentication.user.id);
-        // A guest belongs to no tenant: what is shared with them is their home.
-        if (mine.length === 0 && !authentication.user.isInstanceAdmin) {
-          ctx.redirect('/shared');
-          return;
+        const invitations = (await deps.invitations.listForPerson(authentication.user)).map((invite) => ({
+          id: invite.id, tenantName: invite.tenantName, role: roleNames[invite.role], invitedBy: invite.invitedByName, expiresAt: new Date(invite.expiresAt).toISOString(),
+        }));
+        // Invitations waiting for an answer are shown here, so the picker comes up even with one tenant or none.
+        if (invitations.length === 0) {
+          // A guest belongs to no tenant: what is shared with them is their home.
+          if (mine.length === 0 && !authentication.user.isInstanceAdmin) {
+            ctx.redirect('/shared');
+            return;
+          }
+          if (mine.length === 1 && ctx.query.choose === undefined) {
+            ctx.redirect(`/t/${mine[0]!.slug}`);
+            return;
+          }
         }
-        if (mine.length === 1 && ctx.query.choose === undefined) {
-          ctx.redirect(`/t/${mine[0]!.slug}`);
-          return;
-        }
-        sendPage(ctx, renderPage(ctx, 'core/tenant-picker', { title: 'Choose an organisation', tenants: mine, isInstanceAdmin: authentication.user.isInstanceAdmin }));
+        sendPage(ctx, renderPage(ctx, 'core/tenant-picker', {
+          title: 'Choose an organisation', tenants: mine, invitations, isInstanceAdmin: authentication.user.isInstanceAdmin, isGuest: mine.length === 0 && !authentication.user.isInstanceAdmin,
+        }));
       },
     },
     {

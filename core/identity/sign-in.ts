@@ -1,5 +1,7 @@
+import type { Transaction } from 'sequelize';
 import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
+import type { PersonAuditWrite } from '../tenants/member-invitations.ts';
 import type { MembershipStore, TenantOfUser } from '../tenants/membership-store.ts';
 import type { SignInAudit } from './identity-audit.ts';
 import { accountThrottleKey, ipThrottleKey, type LoginThrottle } from './login-throttle.ts';
@@ -23,6 +25,12 @@ export interface SignInDependencies {
   sessions: SessionStore;
   throttle: LoginThrottle;
   hasher: PasswordHasher;
+  invitations: SignInInvitations;
+}
+
+/** What a sign-in accepts in its own transaction: the invitations of an account an admin made with a password (MemberInvitations). */
+export interface SignInInvitations {
+  acceptOnSignIn(user: User, audit: PersonAuditWrite, transaction: Transaction): Promise<void>;
 }
 
 /** The one answer for an unknown email and a wrong password: same status, body and (by a dummy hash) timing. */
@@ -42,7 +50,7 @@ export class PasswordSignIn {
 
   /** Signs a user in, or throws 401 invalid_credentials, 403 account_disabled or 429 too_many_attempts. */
   async signIn(input: { email: string; password: string }, client: { ip: string | null; userAgent: string | null }, audit: SignInAudit): Promise<SignedIn> {
-    const { db, users, memberships, sessions, throttle, hasher } = this.#deps;
+    const { db, users, memberships, sessions, throttle, hasher, invitations } = this.#deps;
     const email = normaliseEmail(input.email);
     const accountKey = accountThrottleKey(email);
     const keys = [accountKey, ...(client.ip ? [ipThrottleKey(client.ip)] : [])];
@@ -76,6 +84,7 @@ export class PasswordSignIn {
     // The session and its audit entry commit together (SECURITY.md: a change whose entry cannot be written does not happen).
     const session = await db.transaction(async (transaction) => {
       const started = await sessions.create(user.id, client, transaction);
+      await invitations.acceptOnSignIn(publicUser, audit.recordAs, transaction);
       await audit.succeeded(publicUser, transaction);
       return started;
     });

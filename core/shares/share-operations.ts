@@ -47,7 +47,7 @@ export interface ShareView extends Share {
   active: boolean;
 }
 
-const inviteGone = (): AppError => new AppError(410, 'invite_gone', 'This invitation has been used, has expired or was withdrawn. Ask the person who shared it for a new one.');
+const inviteGone = (): AppError => new AppError(410, 'invite_gone', 'This invitation has been used, has expired or was withdrawn. Ask the person who sent you the link for a new one.');
 
 /** Sharing (API.md shares and invites): one object and what it contains, to a member or, by invite, to a guest. */
 export class ShareOperations {

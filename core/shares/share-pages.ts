@@ -4,16 +4,15 @@ import { hasControlCharacters } from '../http/control-characters.ts';
 import { accessLevels, type AccessLevel } from '../access/object-access.ts';
 import { tenantParticipant } from '../access/tenant-participant-policy.ts';
 import { signedIn, authenticationOf, tenantAccessOf } from '../identity/access-policies.ts';
-import { setSessionCookie } from '../identity/session-cookie.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-errors.ts';
 import { formValue } from '../web/form-value.ts';
 import { sendPage, type PageRenderer } from '../web/page-renderer.ts';
 import { safeNextPath } from '../web/safe-next-path.ts';
 import type { ShareOperations } from './share-operations.ts';
-import { inviteAcceptance } from './share-routes.ts';
 
-const accessLabels: Record<string, string> = { view: 'View', edit: 'Edit', manage: 'Manage (can also share)' };
+/** How the pages name each access level. */
+export const accessLabels: Readonly<Record<string, string>> = { view: 'View', edit: 'Edit', manage: 'Manage (can also share)' };
 const accessOptions = accessLevels.map((value) => ({ value, label: accessLabels[value]! }));
 
 const shareForm = z.object({
@@ -26,25 +25,10 @@ const shareForm = z.object({
   message: z.string().trim().max(1000, 'must be at most 1000 characters').refine((text) => !hasControlCharacters(text, { allowNewlines: true }), 'must not contain control characters'),
 });
 
-/** The pages of sharing: the share form's result, revoking, invitations and "shared with me". */
+/** The pages of sharing: the share form's result, revoking and "shared with me" (an invite link's page: invite-link-pages.ts). */
 export function sharePages(deps: { shares: ShareOperations; renderPage: PageRenderer }): OwnedRoute[] {
   const { shares, renderPage } = deps;
   const param = (ctx: Context, name: string): string => String((ctx as Context & { params: Record<string, string> }).params[name]);
-
-  const showInvite = async (ctx: Context, token: string, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; message?: string } = {}): Promise<void> => {
-    const authentication = await ctx.identity.authenticator.authenticate(ctx);
-    try {
-      const invite = await shares.describeInvite(token);
-      sendPage(ctx, renderPage(ctx, 'core/invite', {
-        title: 'An invitation', token, tenantName: invite.tenant.name, objectTitle: invite.title, objectType: invite.share.objectType,
-        access: accessLabels[invite.share.access], sharedBy: invite.sharedBy, message: invite.share.message, email: invite.share.email,
-        signedInAs: authentication?.user.email ?? null, values: extra.values ?? {}, errors: extra.errors ?? {},
-      }, extra.message ? { flash: [{ kind: 'error', message: extra.message }] } : {}), extra.status ?? 200);
-    } catch (thrown) {
-      const { message, status } = formErrorsOf(thrown);
-      sendPage(ctx, renderPage(ctx, 'core/invite', { title: 'An invitation', gone: true, message }), status);
-    }
-  };
 
   return [
     {
@@ -82,30 +66,6 @@ export function sharePages(deps: { shares: ShareOperations; renderPage: PageRend
         await shares.revoke(ctx, param(ctx, 'id'));
         ctx.redirect(safeNextPath(formValue(body, 'back'), `/t/${tenantAccessOf(ctx).tenant.slug}`));
         ctx.status = 303;
-      },
-    },
-    {
-      owner: 'core', method: 'GET', path: '/invite/:token', policy: inviteAcceptance, tags: ['web'],
-      summary: 'An invitation: what is shared, by whom, and the form to accept it.',
-      handler: (ctx) => showInvite(ctx, param(ctx, 'token')),
-    },
-    {
-      owner: 'core', method: 'POST', path: '/invite/:token', policy: inviteAcceptance, tags: ['web'],
-      summary: 'Accepts an invitation from its page: a new guest account, or the signed-in one.',
-      async handler(ctx, { body }) {
-        const token = param(ctx, 'token');
-        const authentication = await ctx.identity.authenticator.authenticate(ctx);
-        const values = { name: formValue(body, 'name') };
-        try {
-          const accepted = await shares.accept(ctx, token, { current: authentication?.user ?? null, name: values.name || undefined, password: formValue(body, 'password') || undefined });
-          if (accepted.session) setSessionCookie(ctx, accepted.session.secret, accepted.session.expiresAt);
-          const page = shares.pageOf(accepted.tenant.slug, accepted.share);
-          ctx.redirect(page ?? '/shared');
-          ctx.status = 303;
-        } catch (thrown) {
-          const { fields, message, status } = formErrorsOf(thrown);
-          await showInvite(ctx, token, { values, errors: fields, status, message });
-        }
       },
     },
     {

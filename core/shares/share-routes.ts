@@ -1,13 +1,9 @@
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { hasControlCharacters } from '../http/control-characters.ts';
 import { accessLevels, type AccessLevel } from '../access/object-access.ts';
 import { tenantParticipant } from '../access/tenant-participant-policy.ts';
 import { signedIn, authenticationOf } from '../identity/access-policies.ts';
-import { assertCsrfToken, assertSameOrigin, isUnsafeMethod } from '../identity/csrf-protection.ts';
-import { setSessionCookie } from '../identity/session-cookie.ts';
-import { userJson } from '../identity/user-json.ts';
-import type { OwnedRoute, RoutePolicy } from '../kernel/route-declaration.ts';
+import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import type { ShareOperations, ShareView } from './share-operations.ts';
 import type { Share, ShareWithTenant } from './share-store.ts';
 
@@ -28,22 +24,7 @@ export function shareJson(share: Share | ShareView | ShareWithTenant): Record<st
   };
 }
 
-/**
- * Accepting an invite: open to anyone holding the link, signed in or not. From the browser it must
- * come from this site, and a signed-in session must send its CSRF token, so that no other site can
- * attach a share to someone's account.
- */
-export const inviteAcceptance: RoutePolicy = Object.freeze({
-  name: 'invite-holder',
-  async check(ctx: Context) {
-    if (!isUnsafeMethod(ctx.method)) return;
-    assertSameOrigin(ctx, ctx.identity.publicOrigin);
-    const authentication = await ctx.identity.authenticator.authenticate(ctx);
-    if (authentication?.via === 'session') assertCsrfToken(ctx, authentication.csrfToken);
-  },
-});
-
-/** API.md's share routes, invite acceptance and "shared with me". */
+/** API.md's share routes and "shared with me" (accepting an invite link: invite-link-routes.ts). */
 export function shareRoutes(operations: ShareOperations): OwnedRoute[] {
   return [
     {
@@ -85,22 +66,6 @@ export function shareRoutes(operations: ShareOperations): OwnedRoute[] {
       async handler(ctx, { params }) {
         await operations.revoke(ctx, (params as { id: string }).id);
         ctx.status = 204;
-      },
-    },
-    {
-      owner: 'core', method: 'POST', path: '/api/v1/invites/:token', policy: inviteAcceptance, tags: ['shares'],
-      summary: 'Accepts a share invitation: makes a guest account `{name, password}`, or signed in adds the share to your account.',
-      params: z.strictObject({ token: z.string().min(1).max(200) }),
-      body: z.strictObject({ name: z.string().trim().min(1, 'is required').max(200).optional(), password: z.string().min(1).max(1024).optional() }),
-      responses: { 201: '{user, share, tenant}', 400: 'Name or password missing.', 409: 'The email has an account: sign in first.', 410: 'Used, expired or revoked.', 422: 'Weak password.' },
-      async handler(ctx, { params, body }) {
-        const authentication = await ctx.identity.authenticator.authenticate(ctx);
-        const input = body as { name?: string; password?: string };
-        const result = await operations.accept(ctx, (params as { token: string }).token, { current: authentication?.user ?? null, ...input });
-        if (result.session) setSessionCookie(ctx, result.session.secret, result.session.expiresAt);
-        ctx.status = 201;
-        ctx.set('Cache-Control', 'no-store');
-        ctx.body = { user: userJson(result.user), share: shareJson(result.share), tenant: { slug: result.tenant.slug, name: result.tenant.name } };
       },
     },
     {

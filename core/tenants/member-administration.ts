@@ -1,11 +1,9 @@
 import type { AuditWrite } from '../audit/audit-event.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Database } from '../db/open-database.ts';
-import type { PasswordHasher } from '../identity/password-hasher.ts';
-import { checkNewPassword } from '../identity/password-policy.ts';
 import type { PasswordResetStore } from '../identity/password-reset-store.ts';
-import type { SessionStore } from '../identity/session-store.ts';
 import type { User, UserStore } from '../identity/user-store.ts';
+import { accountReachesBeyond } from './account-reach.ts';
 import type { Member, MembershipStore } from './membership-store.ts';
 import type { TenantRole } from './roles.ts';
 import type { Tenant, TenantStore } from './tenant-store.ts';
@@ -16,9 +14,7 @@ export interface MemberAdministrationDependencies {
   users: UserStore;
   tenants: TenantStore;
   memberships: MembershipStore;
-  sessions: SessionStore;
   resets: PasswordResetStore;
-  hasher: PasswordHasher;
 }
 
 /** A one-time link's secret and when it stops working. */
@@ -50,33 +46,12 @@ export class MemberAdministration {
   }
 
   /**
-   * Adds a person: an existing user by email (never with a password: they have their own), or a new
-   * user with the given password or, without one, a one-time link to set it.
+   * Changes a member's role or disables their membership; the tenant's last enabled admin cannot lose
+   * it (409). Disabling acts on this tenant only: the person's sessions and other tenants go on, but
+   * every route of this tenant refuses them from the commit on (memberships are read per request).
    */
-  async addMember(tenant: Tenant, admin: User, input: { email: string; name: string; role: TenantRole; password?: string }, audit: AuditWrite): Promise<{ member: Member; link: PasswordLink | null }> {
-    const { db, users, memberships, resets, hasher } = this.#deps;
-    const existing = await users.findByEmail(input.email);
-    if (existing && input.password !== undefined) {
-      throw new AppError(409, 'user_exists', 'This person already has an account with their own password; add them without one.', { details: { fields: { password: 'must be left empty for someone who already has an account' } } });
-    }
-    if (!existing && input.password !== undefined) {
-      const problem = checkNewPassword(input.password, { email: input.email, name: input.name });
-      if (problem) throw new AppError(422, 'weak_password', `The password cannot be used: ${problem}`, { details: { fields: { password: problem } } });
-    }
-    const passwordHash = !existing && input.password !== undefined ? await hasher.hash(input.password) : null;
-    const made = await db.transaction(async (transaction) => {
-      const user = existing ?? await users.create({ email: input.email, name: input.name, passwordHash }, transaction);
-      await memberships.add({ tenantId: tenant.id, userId: user.id, role: input.role }, transaction);
-      const link = !existing && passwordHash === null ? await resets.create(user.id, admin.id, transaction) : null;
-      await audit({ tenantId: tenant.id, action: 'member.add', objectType: 'user', objectId: user.id, details: { email: user.email, role: input.role, newAccount: !existing, passwordLink: link !== null } }, transaction);
-      return { user, link };
-    });
-    return { member: await this.member(tenant, made.user.id), link: made.link };
-  }
-
-  /** Changes a member's role or disabled state; the tenant's last enabled admin cannot lose it (409); disabling ends their sessions. */
   async changeMember(tenant: Tenant, userId: string, change: { role?: TenantRole; disabled?: boolean }, audit: AuditWrite): Promise<Member> {
-    const { db, memberships, sessions } = this.#deps;
+    const { db, memberships } = this.#deps;
     await db.transaction(async (transaction) => {
       const current = await memberships.find(tenant.id, userId, transaction);
       if (!current) throw noSuchMember();
@@ -85,24 +60,22 @@ export class MemberAdministration {
         throw new AppError(409, 'last_admin', 'This is the tenant\'s only admin: make someone else admin first.');
       }
       await memberships.update(tenant.id, userId, change, transaction);
-      if (change.disabled === true) await sessions.destroyAllOfUser(userId, { transaction });
       await audit({ tenantId: tenant.id, action: 'member.update', objectType: 'user', objectId: userId, details: { ...(change.role !== undefined ? { role: { from: current.role, to: change.role } } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) } }, transaction);
     });
     return this.member(tenant, userId);
   }
 
   /**
-   * Makes a one-time password link for a member. A tenant admin may not do it for someone who also
-   * belongs to other tenants or administers the instance (that would let one tenant take over an
-   * account reaching further); an instance administrator may.
+   * Makes a one-time password link for a member. A tenant admin may not do it for someone whose account
+   * reaches beyond this tenant (see accountReachesBeyond) or who administers the instance: that would
+   * let one tenant take over what the account has elsewhere. An instance administrator may.
    */
   async passwordLink(tenant: Tenant, admin: User, userId: string, audit: AuditWrite): Promise<PasswordLink> {
     const { db, users, memberships, resets } = this.#deps;
     if (!(await memberships.find(tenant.id, userId))) throw noSuchMember();
     const target = await users.findById(userId);
-    const elsewhere = (await memberships.tenantsOf(userId)).some((other) => other.tenantId !== tenant.id);
-    if (!admin.isInstanceAdmin && (target?.isInstanceAdmin || elsewhere)) {
-      throw new AppError(403, 'reset_not_allowed', 'This person also belongs to other organisations or administers the instance: ask an instance administrator to reset the password.');
+    if (!admin.isInstanceAdmin && (target?.isInstanceAdmin || (await accountReachesBeyond(db, userId, tenant.id)))) {
+      throw new AppError(403, 'reset_not_allowed', 'This person\'s account also reaches other organisations or administers the instance: ask an instance administrator to reset the password.');
     }
     return db.transaction(async (transaction) => {
       const link = await resets.create(userId, admin.id, transaction);

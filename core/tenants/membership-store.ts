@@ -17,6 +17,8 @@ export interface Membership {
 /** A member as the members list shows it. */
 export interface Member extends Membership {
   user: User;
+  /** When they became a member of this tenant. */
+  joinedAt: number;
 }
 
 /** A tenant a user belongs to, for the tenant picker and the login answer. */
@@ -88,12 +90,12 @@ export class MembershipStore {
 
   /** The tenant's members with their user, by name. */
   async listMembers(tenantId: string, transaction?: Transaction): Promise<Member[]> {
-    const rows = await this.#db.sequelize.query<MembershipRow & UserRow>(
-      `SELECT m.tenant_id, m.user_id, m.role, m.disabled_at, ${userColumns}
+    const rows = await this.#db.sequelize.query<MembershipRow & UserRow & { member_created_at: unknown }>(
+      `SELECT m.tenant_id, m.user_id, m.role, m.disabled_at, m.created_at AS member_created_at, ${userColumns}
        FROM kirjuri_memberships m JOIN kirjuri_users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY u.name, u.email`,
       { bind: [tenantId], type: QueryTypes.SELECT, transaction },
     );
-    return rows.map((row) => ({ ...toMembership(row), user: toUser(row) }));
+    return rows.map((row) => ({ ...toMembership(row), user: toUser(row), joinedAt: timeValue(row.member_created_at)! }));
   }
 
   /** How many enabled admins the tenant has (the last one may not be demoted or disabled). */

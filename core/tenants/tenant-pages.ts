@@ -8,6 +8,8 @@ import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-error
 import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
 import { formValue } from '../web/form-value.ts';
 import type { MemberAdministration } from './member-administration.ts';
+import { isAcceptable, type MemberInvite } from './member-invite-store.ts';
+import type { MemberInvitations } from './member-invitations.ts';
 import type { MembershipStore } from './membership-store.ts';
 import { isTenantRole, tenantRoles } from './roles.ts';
 import type { TenantStore } from './tenant-store.ts';
@@ -17,6 +19,7 @@ export interface TenantPageDependencies {
   tenants: TenantStore;
   memberships: MembershipStore;
   administration: MemberAdministration;
+  invitations: MemberInvitations;
   renderPage: PageRenderer;
   /** server.publicUrl, or null to build links from the request's origin. */
   publicUrl: string | null;
@@ -34,22 +37,33 @@ const addMemberForm = z.object({
 
 /** The tenant's home, its members page (tenant admins) and the instance's tenants page (instance admins). */
 export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
-  const { tenants, memberships, administration, renderPage } = deps;
+  const { tenants, memberships, administration, invitations, renderPage } = deps;
   const paramOf = (ctx: Context, name: string): string => String((ctx as Context & { params: Record<string, string> }).params[name]);
+  const iso = (time: number): string => new Date(time).toISOString();
 
-  const showMembers = async (ctx: Context, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash']; resetUrl?: string; resetFor?: string } = {}): Promise<void> => {
+  type MembersExtra = { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash']; resetUrl?: string; resetFor?: string; invited?: { invite: MemberInvite; url: string } };
+  const showMembers = async (ctx: Context, extra: MembersExtra = {}): Promise<void> => {
     const { tenant } = tenantAccessOf(ctx);
     const me = authenticationOf(ctx).user;
     const members = (await memberships.listMembers(tenant.id)).map((m) => ({
-      id: m.userId, name: m.user.name, email: m.user.email, role: m.role, memberDisabled: m.disabledAt !== null, isSelf: m.userId === me.id,
+      id: m.userId, name: m.user.name, email: m.user.email, role: m.role, memberDisabled: m.disabledAt !== null, accountDisabled: m.user.disabledAt !== null,
+      isSelf: m.userId === me.id, joinedAt: iso(m.joinedAt),
     }));
+    // Only what the admin typed, the same for every address: the list does not tell who has an account.
+    const pending = (await invitations.listForTenant(tenant)).map((invite) => ({
+      id: invite.id, name: invite.name, email: invite.email, role: roleLabels[invite.role], invitedAt: iso(invite.createdAt), expiresAt: iso(invite.expiresAt), expired: !isAcceptable(invite),
+    }));
+    const invited = extra.invited && {
+      url: extra.invited.url, name: extra.invited.invite.name, email: extra.invited.invite.email, role: roleLabels[extra.invited.invite.role]!.toLowerCase(), expiresAt: iso(extra.invited.invite.expiresAt),
+    };
     sendPage(ctx, renderPage(ctx, 'core/members', {
-      title: 'Members and roles', members, roles: roleOptions, values: { role: 'member', ...extra.values }, errors: extra.errors ?? {},
+      title: 'Members and roles', members, invitations: pending, invited, roles: roleOptions, values: { role: 'member', ...extra.values }, errors: extra.errors ?? {},
       resetUrl: extra.resetUrl, resetFor: extra.resetFor,
       breadcrumbs: [{ href: `/t/${tenant.slug}`, label: tenant.name }, { href: `/t/${tenant.slug}/admin/members`, label: 'Members and roles' }],
     }, extra.flash ? { flash: extra.flash } : {}), extra.status ?? 200);
   };
   const linkFor = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/reset?token=${secret}`;
+  const inviteLinkFor = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/invite/${secret}`;
 
   const showTenants = async (ctx: Context, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash'] } = {}): Promise<void> => {
     const list = (await tenants.list()).map((t) => ({ slug: t.slug, name: t.name, createdAt: new Date(t.createdAt).toISOString() }));
@@ -64,17 +78,14 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
     },
     {
       owner: 'core', method: 'POST', path: '/t/:t/admin/members', policy: tenantRole('admin'), tags: ['web'],
-      summary: 'Adds a person from the members page.',
+      summary: 'Invites a person from the members page and shows the invite link once.',
       async handler(ctx, { body }) {
         const values = { name: formValue(body, 'name'), email: formValue(body, 'email'), role: formValue(body, 'role') || 'member' };
         const parsed = addMemberForm.safeParse({ ...values, password: formValue(body, 'password') });
         if (!parsed.success) return showMembers(ctx, { values, errors: fieldErrorsOf(parsed.error), status: 422, flash: [{ kind: 'error', message: 'Check the marked fields.' }] });
         try {
-          const { member, link } = await administration.addMember(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, parsed.data, auditWriteOf(ctx));
-          await showMembers(ctx, {
-            flash: [{ kind: 'success', message: `${member.user.name} is now a ${roleLabels[member.role]!.toLowerCase()} here.` }],
-            ...(link ? { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name } : {}),
-          });
+          const { invite, secret } = await invitations.invite(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, parsed.data, auditWriteOf(ctx));
+          await showMembers(ctx, { invited: { invite, url: inviteLinkFor(ctx, secret) }, flash: [{ kind: 'success', message: `${invite.name} is invited as ${roleLabels[invite.role]!.toLowerCase()}.` }] });
         } catch (thrown) {
           const { fields, message, status } = formErrorsOf(thrown);
           await showMembers(ctx, { values, errors: fields, status, flash: [{ kind: 'error', message }] });
@@ -91,7 +102,9 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         if (Object.keys(change).length === 0) return showMembers(ctx, { status: 422, flash: [{ kind: 'error', message: 'Choose a role, or disable or enable the person.' }] });
         try {
           const member = await administration.changeMember(tenantAccessOf(ctx).tenant, paramOf(ctx, 'userId'), change, auditWriteOf(ctx));
-          const what = change.disabled === true ? 'is disabled and signed out' : change.disabled === false ? 'is enabled again' : `is now a ${roleLabels[member.role]!.toLowerCase()}`;
+          const what = change.disabled === true
+            ? `can no longer open ${tenantAccessOf(ctx).tenant.name}; their account and any other organisations are not affected`
+            : change.disabled === false ? 'is enabled here again' : `is now a ${roleLabels[member.role]!.toLowerCase()}`;
           await showMembers(ctx, { flash: [{ kind: 'success', message: `${member.user.name} ${what}.` }] });
         } catch (thrown) {
           const { message, status } = formErrorsOf(thrown);
@@ -109,6 +122,32 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
           const link = await administration.passwordLink(tenant, authenticationOf(ctx).user, userId, auditWriteOf(ctx));
           const member = await administration.member(tenant, userId);
           await showMembers(ctx, { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name });
+        } catch (thrown) {
+          const { message, status } = formErrorsOf(thrown);
+          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
+        }
+      },
+    },
+    {
+      owner: 'core', method: 'POST', path: '/t/:t/admin/members/invitations/:id/withdraw', policy: tenantRole('admin'), tags: ['web'],
+      summary: 'Withdraws an open invitation from the members page.',
+      async handler(ctx) {
+        try {
+          const invite = await invitations.withdraw(tenantAccessOf(ctx).tenant, paramOf(ctx, 'id'), auditWriteOf(ctx));
+          await showMembers(ctx, { flash: [{ kind: 'success', message: `The invitation of ${invite.name} is withdrawn; its link no longer works.` }] });
+        } catch (thrown) {
+          const { message, status } = formErrorsOf(thrown);
+          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
+        }
+      },
+    },
+    {
+      owner: 'core', method: 'POST', path: '/t/:t/admin/members/invitations/:id/link', policy: tenantRole('admin'), tags: ['web'],
+      summary: 'Makes a new link for an invitation from the members page and shows it once.',
+      async handler(ctx) {
+        try {
+          const { invite, secret } = await invitations.renewLink(tenantAccessOf(ctx).tenant, paramOf(ctx, 'id'), auditWriteOf(ctx));
+          await showMembers(ctx, { invited: { invite, url: inviteLinkFor(ctx, secret) }, flash: [{ kind: 'success', message: `A new link for ${invite.name} is made; the old one no longer works.` }] });
         } catch (thrown) {
           const { message, status } = formErrorsOf(thrown);
           await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });

@@ -4,8 +4,9 @@ import type { Context } from 'koa';
 import { ownOrigin } from '../http/own-origin.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { authenticationOf, instanceAdmin, tenantAccessOf, tenantRole } from '../identity/access-policies.ts';
-import { userJson } from '../identity/user-json.ts';
 import type { MemberAdministration } from './member-administration.ts';
+import { isAcceptable, type MemberInvite } from './member-invite-store.ts';
+import type { MemberInvitations } from './member-invitations.ts';
 import type { Member, MembershipStore } from './membership-store.ts';
 import { tenantRoles, type TenantRole } from './roles.ts';
 import type { TenantStore } from './tenant-store.ts';
@@ -15,6 +16,7 @@ export interface TenantRouteDependencies {
   tenants: TenantStore;
   memberships: MembershipStore;
   administration: MemberAdministration;
+  invitations: MemberInvitations;
   /** server.publicUrl, or null to build links from the request's origin. */
   publicUrl: string | null;
 }
@@ -23,13 +25,31 @@ const role = z.enum(tenantRoles);
 const tenantBody = z.strictObject({ name: z.string().trim().min(1, 'is required').max(200), slug: z.string().trim().min(1, 'is required').max(63) });
 const tenantParams = z.strictObject({ t: z.string().min(1).max(63) });
 const memberParams = z.strictObject({ t: z.string().min(1).max(63), userId: z.string().min(1).max(64) });
+const invitationParams = z.strictObject({ t: z.string().min(1).max(63), id: z.string().min(1).max(64) });
+const iso = (time: number): string => new Date(time).toISOString();
 
-const memberJson = (member: Member): Record<string, unknown> => ({ ...userJson(member.user), role: member.role, memberDisabled: member.disabledAt !== null });
+/**
+ * A member in this tenant's words: their membership and what identifies them, not facts of the account
+ * beyond this tenant (when it was made, whether it administers the instance).
+ */
+const memberJson = (member: Member): Record<string, unknown> => ({
+  id: member.userId, email: member.user.email, name: member.user.name, role: member.role, status: member.disabledAt === null ? 'active' : 'disabled',
+  memberDisabled: member.disabledAt !== null, disabled: member.user.disabledAt !== null, joinedAt: iso(member.joinedAt),
+});
+
+/** An invitation as the admins see it: only what the admin typed, the same whether or not the address has an account. */
+export function invitationJson(invite: MemberInvite): Record<string, unknown> {
+  return {
+    id: invite.id, email: invite.email, name: invite.name, role: invite.role, status: isAcceptable(invite) ? 'invited' : 'expired',
+    invitedAt: iso(invite.createdAt), expiresAt: iso(invite.expiresAt),
+  };
+}
 
 /** Core's routes for tenants (instance admins) and their members (tenant admins), per API.md. */
 export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
-  const { tenants, memberships, administration } = deps;
+  const { tenants, memberships, administration, invitations } = deps;
   const resetLink = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/reset?token=${secret}`;
+  const inviteLink = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/invite/${secret}`;
 
   return [
     {
@@ -52,16 +72,18 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
     },
     {
       owner: 'core', method: 'GET', path: '/api/v1/t/:t/members', policy: tenantRole('manager'), tags: ['tenant'],
-      summary: 'The tenant\'s members with their roles.',
+      summary: 'The tenant\'s members with their roles, and its open invitations (only what the admin typed).',
       params: tenantParams,
+      responses: { 200: '{items: members, invitations, nextCursor}' },
       async handler(ctx) {
         const { tenant } = tenantAccessOf(ctx);
-        ctx.body = { items: (await memberships.listMembers(tenant.id)).map(memberJson), nextCursor: null };
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { items: (await memberships.listMembers(tenant.id)).map(memberJson), invitations: (await invitations.listForTenant(tenant)).map(invitationJson), nextCursor: null };
       },
     },
     {
       owner: 'core', method: 'POST', path: '/api/v1/t/:t/members', policy: tenantRole('admin'), tags: ['tenant'],
-      summary: 'Adds a person: an existing user by email, or a new one (with a password, or a one-time link to set it).',
+      summary: 'Invites a person: nobody joins until they accept. The answer is the same whether or not the address has an account; a password makes the account of someone new, who joins at their first sign-in.',
       params: tenantParams,
       body: z.strictObject({
         email: z.string().trim().toLowerCase().pipe(z.email('must be an email address such as maija@example.com').max(254)),
@@ -69,22 +91,41 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
         role,
         password: z.string().min(1).max(1024).optional(),
       }),
-      responses: { 201: '{member, resetUrl?}', 409: 'Already a member.', 422: 'Weak password.' },
+      responses: { 201: '{invitation, inviteUrl} (the link is shown once)', 409: 'Already a member here, or already invited here.', 422: 'Weak password.' },
       async handler(ctx, { body }) {
         const input = body as { email: string; name: string; role: TenantRole; password?: string };
         const { tenant } = tenantAccessOf(ctx);
-        const { member, link } = await administration.addMember(tenant, authenticationOf(ctx).user, input, auditWriteOf(ctx));
+        const { invite, secret } = await invitations.invite(tenant, authenticationOf(ctx).user, input, auditWriteOf(ctx));
         ctx.status = 201;
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = {
-          member: memberJson(member),
-          ...(link ? { resetUrl: resetLink(ctx, link.secret), resetExpiresAt: new Date(link.expiresAt).toISOString() } : {}),
-        };
+        ctx.body = { invitation: invitationJson(invite), inviteUrl: inviteLink(ctx, secret) };
+      },
+    },
+    {
+      owner: 'core', method: 'DELETE', path: '/api/v1/t/:t/members/invitations/:id', policy: tenantRole('admin'), tags: ['tenant'],
+      summary: 'Withdraws an open invitation; its link stops working at once.',
+      params: invitationParams,
+      responses: { 204: 'Withdrawn.', 404: 'No such open invitation.' },
+      async handler(ctx, { params }) {
+        await invitations.withdraw(tenantAccessOf(ctx).tenant, (params as { id: string }).id, auditWriteOf(ctx));
+        ctx.status = 204;
+      },
+    },
+    {
+      owner: 'core', method: 'POST', path: '/api/v1/t/:t/members/invitations/:id/link', policy: tenantRole('admin'), tags: ['tenant'],
+      summary: 'Makes a new link for an open (or expired) invitation, with a new expiry; the old link stops working.',
+      params: invitationParams,
+      responses: { 201: '{invitation, inviteUrl} (the link is shown once)', 404: 'No such open invitation.' },
+      async handler(ctx, { params }) {
+        const { invite, secret } = await invitations.renewLink(tenantAccessOf(ctx).tenant, (params as { id: string }).id, auditWriteOf(ctx));
+        ctx.status = 201;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { invitation: invitationJson(invite), inviteUrl: inviteLink(ctx, secret) };
       },
     },
     {
       owner: 'core', method: 'PATCH', path: '/api/v1/t/:t/members/:userId', policy: tenantRole('admin'), tags: ['tenant'],
-      summary: 'Changes a member\'s role or disables them (their sessions end at once).',
+      summary: 'Changes a member\'s role, or disables their membership: this tenant refuses them at once; their account, sessions and other tenants are left as they are.',
       params: memberParams,
       body: z.strictObject({ role: role.optional(), disabled: z.boolean().optional() }),
       responses: { 200: 'The member.', 404: 'No such member.', 409: 'The last admin.' },

@@ -46,6 +46,8 @@ describe('in a real browser: photos and files in the record form on a phone', fu
     const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', cookie).expect(200)).body.token as string;
     const as = (path: string, body: object) => request(app.handler).post(path).set('Cookie', cookie).set('X-CSRF-Token', csrf).send(body);
     await as('/api/v1/t/rakennus/members', { email: 'mikko@example.com', name: 'Mikko Member', role: 'member', password }).expect(201);
+    // Mikko joins at his first sign-in; only then is a share with him direct rather than an invite link.
+    await request(app.handler).post('/api/v1/auth/login').send({ email: 'mikko@example.com', password }).expect(200);
     folderId = (await as('/api/v1/t/rakennus/folders', { name: 'Työmaa Pasila' }).expect(201)).body.id;
     await as('/api/v1/t/rakennus/shares', { objectType: 'folder', objectId: folderId, email: 'mikko@example.com', access: 'edit' }).expect(201);
     templateId = (await as('/api/v1/t/rakennus/templates', survey).expect(201)).body.id;

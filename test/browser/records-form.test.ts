@@ -46,6 +46,8 @@ describe('in a real browser: the record form on a phone-sized screen', function 
     const admin = await login('aino@example.com');
     const as = (who: { cookie: string; csrf: string }, path: string, body: object) => request(app.handler).post(path).set('Cookie', who.cookie).set('X-CSRF-Token', who.csrf).send(body);
     await as(admin, '/api/v1/t/rakennus/members', { email: 'mikko@example.com', name: 'Mikko Member', role: 'member', password }).expect(201);
+    // Mikko joins at his first sign-in; only then is a share with him direct rather than an invite link.
+    memberCookie = (await login('mikko@example.com')).cookie;
     folderId = (await as(admin, '/api/v1/t/rakennus/folders', { name: 'Työmaa Pasila' }).expect(201)).body.id;
     await as(admin, '/api/v1/t/rakennus/shares', { objectType: 'folder', objectId: folderId, email: 'mikko@example.com', access: 'edit' }).expect(201);
     templates = {
@@ -53,7 +55,6 @@ describe('in a real browser: the record form on a phone-sized screen', function 
       diary: (await as(admin, '/api/v1/t/rakennus/templates', diary).expect(201)).body.id,
       round: (await as(admin, '/api/v1/t/rakennus/templates', round).expect(201)).body.id,
     };
-    memberCookie = (await login('mikko@example.com')).cookie;
     const config = loadConfig({ env: {}, overrides: { dataDir: app.kirjuri.config.dataDir, server: { host: '127.0.0.1', port: 0, tls: true } } });
     server = await startServer({ handler: app.handler, config, log: createLogger('silent') });
   });

@@ -70,7 +70,7 @@ describe('in a real browser, on a phone-sized screen', function () {
     await page.close();
   });
 
-  it('the members page adds a person and shows their one-time link, on a phone', async () => {
+  it('the members page invites a person and shows the invite link once, ready to copy, on a phone', async () => {
     const { page, problems } = await openPhonePage(browser);
     await page.goto(`${server.url}/login`, { waitUntil: 'load' });
     await page.type('#field-email', 'aino@example.com');
@@ -81,9 +81,11 @@ describe('in a real browser, on a phone-sized screen', function () {
     await page.type('#field-email', 'ville@example.com');
     await page.select('#field-role', 'viewer');
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form[action="/t/rakennus/admin/members"] button[type="submit"]')]);
-    expect(await page.$eval('.flash--success .flash__message', (e) => e.textContent?.trim())).to.equal('Ville Viewer is now a viewer here.');
-    expect(await page.$eval('.secret-reveal', (e) => e.textContent)).to.match(/\/reset\?token=[A-Za-z0-9_-]{43}$/);
-    expect(await scrollsSideways(page), 'the members table turns into cards on a phone').to.equal(false);
+    expect(await page.$eval('.flash--success .flash__message', (e) => e.textContent?.trim())).to.equal('Ville Viewer is invited as viewer.');
+    expect(await page.$eval('#invite-link', (e) => (e as HTMLInputElement).value)).to.match(/\/invite\/[A-Za-z0-9_-]{43}$/);
+    expect(await page.$eval('.copy-field__button', (e) => e.textContent)).to.equal('Copy link');
+    expect(await page.$$eval('form[action*="/admin/members/invitations/"]', (forms) => forms.length), 'the waiting invitation has its new-link and withdraw buttons').to.equal(2);
+    expect(await scrollsSideways(page), 'the members and invitations tables turn into cards on a phone').to.equal(false);
     expect(problems.list).to.deep.equal([]);
     await page.close();
   });

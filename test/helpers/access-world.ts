@@ -108,3 +108,18 @@ export async function sharedFolder(world: AccessWorld, name: string): Promise<st
   await world.as('admin', 'post', `${api}/shares`).send({ objectType: 'folder', objectId: id, email: 'viewer@example.com', access: 'view' }).expect(201);
   return id;
 }
+
+/**
+ * A tenant with only its own admin, who is no instance admin and in no other tenant (every tenant made
+ * through the API has the instance admin who made it): made with the stores, then signed in.
+ */
+export async function tenantOfItsOwn(app: TestApp, input: { slug: string; name: string; adminEmail: string; adminName: string }): Promise<Actor> {
+  const { db, identity } = app.kirjuri;
+  const passwordHash = await identity.hasher.hash(worldPassword);
+  await db.transaction(async (transaction) => {
+    const tenant = await identity.tenants.create({ name: input.name, slug: input.slug }, transaction);
+    const user = await identity.users.create({ email: input.adminEmail, name: input.adminName, passwordHash }, transaction);
+    await identity.memberships.add({ tenantId: tenant.id, userId: user.id, role: 'admin' }, transaction);
+  });
+  return signInActor(app, `${input.slug} admin`, input.adminEmail);
+}

@@ -160,30 +160,41 @@ forEachDatabase('setup, sign-in and sessions', (kind) => {
       await request(app.handler).get('/api/v1/t/rakennus/echo/whoami').expect(401);
     });
 
-    it('members API: add with a password or a link, change role, disable ends sessions, the last admin stays', async () => {
+    it('members API: an invitation, a new person with a password joins at first sign-in, one without sets it by the link; roles change, the last admin stays', async () => {
       const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
       const post = (body: object) => request(app.handler).post('/api/v1/t/rakennus/members').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
       const linked = await post({ email: 'maija@example.com', name: 'Maija', role: 'member' }).expect(201);
-      expect(linked.body.member).to.include({ email: 'maija@example.com', role: 'member' });
-      expect(linked.body.resetUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/reset\?token=[A-Za-z0-9_-]{43}$/);
-      await post({ email: 'maija@example.com', name: 'Maija', role: 'member' }).expect(409);
+      expect(linked.body.invitation).to.include({ email: 'maija@example.com', name: 'Maija', role: 'member', status: 'invited' });
+      expect(linked.body.inviteUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/invite\/[A-Za-z0-9_-]{43}$/);
+      expect(linked.headers['cache-control']).to.equal('no-store');
+      expect((await post({ email: 'maija@example.com', name: 'Maija', role: 'member' }).expect(409)).body.error.code).to.equal('already_invited');
       const weak = await post({ email: 'weak@example.com', name: 'Weak', role: 'member', password: 'password1234' }).expect(422);
       expect(weak.body.error.details.fields.password).to.match(/commonly used/);
-      const token = new URL(linked.body.resetUrl as string).searchParams.get('token')!;
-      await request(app.handler).post('/api/v1/auth/reset').send({ token, password: 'maija passphrase here' }).expect(204);
-      await request(app.handler).post('/api/v1/auth/reset').send({ token, password: 'maija passphrase here' }).expect(410);
+      // No password: the link makes the account and the membership, and signs in; it works once.
+      const token = (linked.body.inviteUrl as string).split('/invite/')[1]!;
+      const joined = await request(app.handler).post(`/api/v1/invites/${token}`).send({ name: 'Maija Mäkinen', password: 'maija passphrase here' }).expect(201);
+      expect(joined.body).to.deep.include({ kind: 'member', role: 'member', tenant: { slug: 'rakennus', name: 'Rakennus Oy' } });
+      expect(joined.body.user).to.include({ email: 'maija@example.com', name: 'Maija Mäkinen' });
+      await request(app.handler).post(`/api/v1/invites/${token}`).send({ name: 'Maija', password: 'maija passphrase here' }).expect(410);
       const maija = sessionCookieOf(await request(app.handler).post('/api/v1/auth/login').send({ email: 'maija@example.com', password: 'maija passphrase here' }).expect(200));
-      const userId = linked.body.member.id as string;
+      expect((await request(app.handler).get('/api/v1/me').set('Cookie', maija).expect(200)).body.tenants).to.deep.equal([{ slug: 'rakennus', name: 'Rakennus Oy', role: 'member' }]);
+      // A password: the account is made at once, and joins when it first signs in.
+      await post({ email: 'ville@example.com', name: 'Ville', role: 'viewer', password: 'ville passphrase here' }).expect(201);
+      const ville = await request(app.handler).post('/api/v1/auth/login').send({ email: 'ville@example.com', password: 'ville passphrase here' }).expect(200);
+      expect(ville.body.tenants).to.deep.equal([{ slug: 'rakennus', name: 'Rakennus Oy', role: 'viewer' }]);
+      await post({ email: 'ville@example.com', name: 'Ville', role: 'viewer' }).expect(409);
+      const userId = joined.body.user.id as string;
       const patch = (id: string, body: object) => request(app.handler).patch(`/api/v1/t/rakennus/members/${id}`).set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send(body);
-      expect((await patch(userId, { role: 'manager' }).expect(200)).body.role).to.equal('manager');
-      await patch(userId, { disabled: true }).expect(200);
-      await request(app.handler).get('/api/v1/me').set('Cookie', maija).expect(401);
+      expect((await patch(userId, { role: 'manager' }).expect(200)).body).to.include({ role: 'manager', status: 'active' });
+      expect((await patch(userId, { disabled: true }).expect(200)).body).to.include({ status: 'disabled', memberDisabled: true });
+      await request(app.handler).get('/api/v1/t/rakennus/members').set('Cookie', maija).expect(404);
       const me = (await request(app.handler).get('/api/v1/me').set('Cookie', adminCookie)).body.user.id as string;
       expect((await patch(me, { role: 'member' }).expect(409)).body.error.code).to.equal('last_admin');
       await patch('no-such-user', { role: 'member' }).expect(404);
       expect((await patch(userId, { tenantId: 'x' }).expect(400)).body.error.details.fields.tenantId).to.equal('is not an accepted field');
       const list = await request(app.handler).get('/api/v1/t/rakennus/members').set('Cookie', adminCookie).expect(200);
-      expect(list.body.items.map((m: { email: string }) => m.email)).to.have.members(['admin@example.com', 'maija@example.com']);
+      expect(list.body.items.map((m: { email: string }) => m.email)).to.have.members(['admin@example.com', 'maija@example.com', 'ville@example.com']);
+      expect(list.body.invitations).to.deep.equal([]);
     });
 
     it('instance admins create tenants (409 taken, 400 malformed); others get 403', async () => {

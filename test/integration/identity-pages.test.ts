@@ -72,23 +72,24 @@ forEachDatabase('the sign-in and administration pages', (kind) => {
     await request(app.handler).get('/t/someone-else').set('Cookie', adminCookie).set('Accept', 'text/html').expect(404);
   });
 
-  it('an admin adds a person without a password, who sets one with the one-time link, signs in and cannot reach the members page as a viewer', async () => {
+  it('an admin invites a person without a password, whose invite link makes their account and signs them in; as a viewer they cannot reach the members page', async () => {
     const page = await request(app.handler).get('/t/rakennus/admin/members').set('Cookie', adminCookie).expect(200);
     const added = await request(app.handler).post('/t/rakennus/admin/members').set('Cookie', adminCookie).type('form')
       .send(form({ _csrf: csrfOf(page.text), name: 'Ville Viewer', email: 'ville@example.com', role: 'viewer', password: '' })).expect(200);
-    expect(added.text).to.contain('Ville Viewer is now a viewer here.');
-    // Handlebars writes the = of the query as &#x3D;, which the browser shows as =.
-    const shown = /<code class="secret-reveal">(http:\/\/127\.0\.0\.1:\d+|[^<]*?)(\/reset\?token(?:=|&#x3D;)[A-Za-z0-9_-]+)<\/code>/.exec(added.text);
-    expect(shown?.[2], 'the one-time link is shown').to.be.a('string');
-    const link = shown![2]!.replace('&#x3D;', '=');
-    const token = link.split('token=')[1]!;
-    await request(app.handler).get(link).expect(200);
-    const weak = await request(app.handler).post('/reset').type('form').send(form({ token, password: 'password1234' })).expect(422);
+    expect(added.text).to.contain('Ville Viewer is invited as viewer.').and.to.contain('Send this link to Ville Viewer (ville@example.com) yourself');
+    const link = /id="invite-link" type="text" value="(?:http:\/\/127\.0\.0\.1:\d+)(\/invite\/[A-Za-z0-9_-]{43})"/.exec(added.text)?.[1];
+    expect(link, 'the invite link is shown').to.be.a('string');
+    const waiting = await request(app.handler).get('/t/rakennus/admin/members').set('Cookie', adminCookie).expect(200);
+    expect(waiting.text).to.contain('Invitations waiting for an answer').and.to.contain('ville@example.com').and.not.to.contain(link!);
+    const invitePage = await request(app.handler).get(link!).expect(200);
+    expect(invitePage.text).to.contain('Aino Admin invites ville@example.com to join <strong>Rakennus Oy</strong> as <strong>viewer</strong>.');
+    expect(invitePage.text).to.contain('value="Ville Viewer"').and.to.contain('Sign in to accept');
+    const weak = await request(app.handler).post(link!).type('form').send(form({ name: 'Ville Viewer', password: 'password1234' })).expect(422);
     expect(weak.text).to.match(/id="field-password-error"/);
-    await request(app.handler).post('/reset').type('form').send(form({ token, password: 'viewer passphrase here' })).expect(303).expect('Location', '/login');
-    await request(app.handler).post('/reset').type('form').send(form({ token, password: 'another passphrase here' })).expect(410);
-    const viewer = sessionCookieOf(await request(app.handler).post('/login').type('form').send(form({ email: 'ville@example.com', password: 'viewer passphrase here' })).expect(303))!;
+    const joined = await request(app.handler).post(link!).type('form').send(form({ name: 'Ville Viewer', password: 'viewer passphrase here' })).expect(303).expect('Location', '/t/rakennus');
+    const viewer = sessionCookieOf(joined)!;
     await request(app.handler).get('/t/rakennus').set('Cookie', viewer).expect(200);
+    await request(app.handler).post(link!).type('form').send(form({ name: 'Ville Viewer', password: 'viewer passphrase here' })).expect(410);
     await request(app.handler).get('/t/rakennus/admin/members').set('Cookie', viewer).set('Accept', 'text/html').expect(403);
   });
 
@@ -98,7 +99,7 @@ forEachDatabase('the sign-in and administration pages', (kind) => {
     expect((await app.kirjuri.identity.users.findByEmail('mallory@example.com'))).to.equal(null);
   });
 
-  it('the last admin cannot be demoted, and disabling a member signs them out at once', async () => {
+  it('the last admin cannot be demoted, and disabling a member ends their access to this tenant at once but not their session', async () => {
     const page = await request(app.handler).get('/t/rakennus/admin/members').set('Cookie', adminCookie).expect(200);
     const csrf = csrfOf(page.text);
     const admin = await app.kirjuri.identity.users.findByEmail('aino@example.com');
@@ -109,8 +110,10 @@ forEachDatabase('the sign-in and administration pages', (kind) => {
     const maija = sessionCookieOf(await request(app.handler).post('/login').type('form').send(form({ email: 'maija@example.com', password: 'maija passphrase here' })).expect(303))!;
     await request(app.handler).get('/t/rakennus').set('Cookie', maija).expect(200);
     const member = await app.kirjuri.identity.users.findByEmail('maija@example.com');
-    await request(app.handler).post(`/t/rakennus/admin/members/${member!.id}`).set('Cookie', adminCookie).type('form').send(form({ _csrf: csrf, disabled: 'true' })).expect(200);
-    await request(app.handler).get('/t/rakennus').set('Cookie', maija).set('Accept', 'text/html').expect(303);
+    const disabled = await request(app.handler).post(`/t/rakennus/admin/members/${member!.id}`).set('Cookie', adminCookie).type('form').send(form({ _csrf: csrf, disabled: 'true' })).expect(200);
+    expect(disabled.text).to.contain('Maija Member can no longer open Rakennus Oy; their account and any other organisations are not affected.');
+    await request(app.handler).get('/t/rakennus').set('Cookie', maija).set('Accept', 'text/html').expect(404);
+    await request(app.handler).get('/me').set('Cookie', maija).expect(200);
   });
 
   it('the profile page makes an API token, shows it once, and revokes it', async () => {

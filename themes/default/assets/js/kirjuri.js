@@ -41,4 +41,24 @@
     });
     flash.append(button);
   }
+
+  // <input data-copy-source readonly>: a link to pass on; focusing selects it whole, a button copies it.
+  for (const input of document.querySelectorAll('input[data-copy-source]')) {
+    input.addEventListener('focus', () => input.select());
+    if (!navigator.clipboard) continue;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button--secondary copy-field__button';
+    button.textContent = 'Copy link';
+    const status = document.createElement('span');
+    status.className = 'copy-field__status';
+    status.setAttribute('role', 'status');
+    button.addEventListener('click', () => {
+      navigator.clipboard.writeText(input.value).then(
+        () => { status.textContent = 'Copied.'; },
+        () => { input.select(); status.textContent = 'Select the link and copy it.'; },
+      );
+    });
+    input.after(button, status);
+  }
 })();
