@@ -11,6 +11,7 @@ import { bootstrapPlugins, destroyPlugins, registerPlugins, type PluginDeclarati
 import type { PluginRuntime } from './kernel/plugin-definition.ts';
 import { prepareDataDir } from './kernel/prepare-data-dir.ts';
 import { openDatabase, type Database } from './db/open-database.ts';
+import { ExternalWriteWatch } from './db/external-write-watch.ts';
 import { coreMigrations, runMigrations } from './db/run-migrations.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { loadThemeEngine, type ThemeEngine } from './web/theme-engine.ts';
@@ -175,6 +176,14 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
   }));
   app.use(serveThemeAssets(themes));
+  if (db.externalWriteVersion) {
+    // What a CLI command beside this server changed (a user disabled, a role changed) counts from the next request on.
+    const watch = new ExternalWriteWatch(db.externalWriteVersion, () => {
+      identity.readCache.invalidateAfter(null);
+      access.readCache.invalidateAfter(null);
+    });
+    app.use((_ctx, next) => watch.settled().then(next));
+  }
   app.use(routeTable);
 
   if (config.jobs.enabled) scheduler.start();

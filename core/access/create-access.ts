@@ -74,6 +74,8 @@ export interface Access {
   shareOperations: ShareOperations;
   folderService: FolderService;
   shareService: ShareService;
+  /** The per-process cache of shares and folders (SQLite only). */
+  readCache: IdentityReadCache;
   routes: OwnedRoute[];
 }
 
@@ -97,7 +99,7 @@ export function createAccess(deps: {
     sessions: identity.sessions, hasher: identity.hasher, publicUrl: deps.publicUrl, inviteDays: deps.inviteDays,
   });
   return {
-    control, folders, folderOperations, shares, shareOperations,
+    control, folders, folderOperations, shares, shareOperations, readCache: accessCache,
     folderService: {
       chainOf: (tenantId, folderId) => folderChain(folders, tenantId, folderId),
       find: (tenantId, folderId, transaction) => folders.find(tenantId, folderId, transaction),

@@ -25,6 +25,11 @@ export interface Database {
   execute(sql: string, bind: readonly unknown[], transaction: Transaction): Promise<number>;
   /** A SELECT inside a transaction (it sees that transaction's writes), cached like execute(). */
   selectIn<T extends object>(sql: string, bind: readonly unknown[], transaction: Transaction): Promise<T[]>;
+  /**
+   * SQLite only (null on PostgreSQL): a number that changes whenever another process committed to the
+   * database file (never for this process's own writes), so that per-process caches can tell.
+   */
+  readonly externalWriteVersion: (() => Promise<number>) | null;
   /** One write transaction: IMMEDIATE and serialised (FIFO) on SQLite, a normal pooled transaction on PostgreSQL. */
   transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
   /** Closes every connection. */
@@ -80,6 +85,7 @@ async function openSqlite(options: OpenDatabaseOptions): Promise<Database> {
     selectRows: (sql, bind) => strategy.selectRows(sql, bind),
     execute: (sql, bind, transaction) => strategy.execute(transaction as unknown as { connection?: unknown }, sql, bind),
     selectIn: (sql, bind, transaction) => strategy.selectInTransaction(transaction as unknown as { connection?: unknown }, sql, bind),
+    externalWriteVersion: () => strategy.dataVersion(),
     transaction(work) {
       if (scope.isOpen) return Promise.reject(nestedTransactionError());
       return sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (t) => scope.run(() => work(t)));
@@ -117,6 +123,8 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       return typeof affected === 'number' ? affected : (affected?.rowCount ?? 0);
     },
     selectIn: (sql, bind, transaction) => sequelize.query(sql, { bind: [...bind], type: QueryTypes.SELECT, transaction }),
+    // Nothing in this process caches on PostgreSQL (several nodes): every request reads afresh.
+    externalWriteVersion: null,
     transaction(work) {
       if (scope.isOpen) return Promise.reject(nestedTransactionError());
       return sequelize.transaction((t) => scope.run(() => work(t)));

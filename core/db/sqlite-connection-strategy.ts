@@ -171,6 +171,18 @@ export class SqliteConnectionStrategy {
     return this.#writeStatements.all<T>(sql, bind);
   }
 
+  /**
+   * SQLite's data_version as the writer sees it: it changes when another connection commits, and
+   * this process's every write goes through the writer, so here it changes only when another process
+   * (a CLI command beside the server) committed. A PRAGMA, run between the statements of whatever
+   * transaction holds the writer: it reads a header and needs no lock.
+   */
+  async dataVersion(): Promise<number> {
+    if (this.#closing) throw closedError();
+    const [row] = await this.#writeStatements.all<{ data_version: number }>('PRAGMA data_version', []);
+    return Number(row!.data_version);
+  }
+
   /** Replaces ConnectionManager#releaseConnection: the reader and writer stay open; the writer's lock passes on. */
   releaseConnection(connection: SqliteConnection): void {
     if (connection === this.#writer) this.#releaseWriter();

@@ -42,6 +42,8 @@ export interface Identity {
   /** Writes identity events to the instance chain and the person's tenants' chains. */
   audit: IdentityAudit;
   services: IdentityServices;
+  /** The per-process cache of sessions, users, memberships and tenants (SQLite only). */
+  readCache: IdentityReadCache;
   routes: OwnedRoute[];
 }
 
@@ -68,7 +70,7 @@ export function createIdentity(db: Database, config: KirjuriConfig, options: { r
     publicOrigin: config.server.publicUrl ? new URL(config.server.publicUrl).origin : null,
   };
   return {
-    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, invitations, audit, services,
+    users, tenants, memberships, sessions, tokens, throttle, resets, hasher, signIn, invitations, audit, services, readCache: cache,
     routes: [
       ...identityRoutes({ db, users, tenants, memberships, sessions, tokens, hasher, signIn, resets, throttle, audit }),
       ...tenantRoutes({ tenants, memberships, administration, invitations, publicUrl }),
