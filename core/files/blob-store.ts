@@ -54,6 +54,12 @@ export interface BlobStore {
   list(prefix: string): AsyncIterable<BlobListEntry>;
   /** Releases the store's connections; the app calls it last, when it closes. */
   close(): Promise<void>;
+  /**
+   * Removes temporary data of writes a crash cut off (a local store's `.partial` files) that has not
+   * been touched for `untouchedForMs`, and says how many it removed. Optional: a store without such
+   * data (or one whose service expires it itself) leaves it out.
+   */
+  removeStaleTemporaryData?(untouchedForMs: number): Promise<number>;
 }
 
 /** The methods a BlobStore has, as the boot-time check looks for them. */

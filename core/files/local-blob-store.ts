@@ -60,7 +60,8 @@ async function syncDirectory(dir: string): Promise<void> {
 /**
  * Blobs as files under one directory: `tenants/t1/abcd` is `<directory>/tenants/t1/_ab/abcd`. A put
  * writes `<directory>/.tmp/<uuid>.partial`, fsyncs it, renames it into place and fsyncs the directory,
- * so a crash never leaves a half blob visible; temporary files a crash left behind are removed at open.
+ * so a crash never leaves a half blob visible; temporary files a crash left behind are removed at open
+ * (a day old) and by the orphan sweep (removeStaleTemporaryData).
  */
 export class LocalBlobStore implements BlobStore {
   /** The directory the blobs live under. */
@@ -81,9 +82,34 @@ export class LocalBlobStore implements BlobStore {
     } catch (error) {
       throw new BlobStoreError(`The blob directory ${options.directory} cannot be used (${errorCode(error)}): create it and make it writable by the user Kirjuri runs as, or set files.localDir (KIRJURI_FILES_LOCAL_DIR) to another directory.`, null, { cause: error });
     }
-    const removed = await store.#removeStaleTempFiles(options.tempGraceMs ?? defaultTempGraceMs);
+    const removed = await store.removeStaleTemporaryData(options.tempGraceMs ?? defaultTempGraceMs);
     if (removed > 0) options.log?.info({ removed, directory: options.directory }, 'Removed temporary blob files left by interrupted writes');
     return store;
+  }
+
+  /**
+   * Removes the `.partial` files of puts a crash cut off, once untouched (by mtime) for `untouchedForMs`:
+   * a put in progress writes to its file as its bytes arrive, so only an abandoned one stays untouched.
+   */
+  async removeStaleTemporaryData(untouchedForMs: number): Promise<number> {
+    const now = Date.now();
+    let removed = 0;
+    let names: string[];
+    try {
+      names = await readdir(this.#tempDir);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw this.#failure('Listing', null, error);
+    }
+    for (const name of names) {
+      if (!name.endsWith(tempSuffix)) continue;
+      const path = join(this.#tempDir, name);
+      const info = await stat(path).catch(() => null);
+      if (!info || now - info.mtimeMs < untouchedForMs) continue;
+      await rm(path, { force: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   async put(key: string, body: Readable, options: BlobPutOptions = {}): Promise<BlobPutResult> {
@@ -228,20 +254,6 @@ export class LocalBlobStore implements BlobStore {
       await syncDirectory(dirname(made));
       if (made === first) break;
     }
-  }
-
-  async #removeStaleTempFiles(graceMs: number): Promise<number> {
-    const now = Date.now();
-    let removed = 0;
-    for (const name of await readdir(this.#tempDir)) {
-      if (!name.endsWith(tempSuffix)) continue;
-      const path = join(this.#tempDir, name);
-      const info = await stat(path).catch(() => null);
-      if (!info || now - info.mtimeMs < graceMs) continue;
-      await rm(path, { force: true });
-      removed += 1;
-    }
-    return removed;
   }
 
   async #io<T>(doing: string, key: string, work: () => Promise<T>): Promise<T> {

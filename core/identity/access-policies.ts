@@ -1,9 +1,11 @@
 import type { Context } from 'koa';
+import { auditEventOf } from '../audit/audit-event.ts';
 import { AppError } from '../http/app-error.ts';
 import type { RequestState } from '../http/request-state.ts';
 import type { RoutePolicy } from '../kernel/route-declaration.ts';
 import { roleAtLeast, type ParticipantRole, type TenantRole } from '../tenants/roles.ts';
 import type { Tenant } from '../tenants/tenant-store.ts';
+import { apiTokenScopeWords, type ApiTokenScope } from './api-token-scopes.ts';
 import type { Authentication } from './authenticator.ts';
 import { assertCsrfToken, assertSameOrigin, isUnsafeMethod } from './csrf-protection.ts';
 import { deferCsrfToStreamedForm } from './streamed-form-csrf.ts';
@@ -72,6 +74,62 @@ export const signedIn: RoutePolicy = Object.freeze({
     if (authentication instanceof Promise) return authentication.then(() => undefined);
   },
 });
+
+/** Writes access.denied for a bearer request refused for what its token may not do (the instance's chain: no tenant is involved). */
+function recordTokenRefusal(ctx: Context, reason: string, details: Record<string, unknown>): void {
+  ctx.audit.recordSoon(auditEventOf(ctx, { action: 'access.denied', outcome: 'denied', tenantId: null, details: { reason, ...details, method: ctx.method, path: ctx.path } }));
+}
+
+function admitSessionOnly(ctx: Context, authentication: Authentication): void {
+  if (authentication.via === 'session') return;
+  recordTokenRefusal(ctx, 'session_required', { tokenId: authentication.tokenId });
+  throw new AppError(403, 'session_required', 'An API token may never change the password or other account security: sign in with your password and do it with that session (on /me).');
+}
+
+/**
+ * A signed-in session only, never an API token: for the password and anything else that guards the
+ * account itself, so that a leaked token cannot lock its owner out or make itself permanent.
+ */
+export const signedInSession: RoutePolicy = Object.freeze({
+  name: 'signed-in-session',
+  check(ctx: Context) {
+    const authentication = requireAuthentication(ctx);
+    if (authentication instanceof Promise) return authentication.then((found) => admitSessionOnly(ctx, found));
+    admitSessionOnly(ctx, authentication);
+  },
+});
+
+const scopePolicies = new Map<ApiTokenScope, RoutePolicy>();
+
+/**
+ * A signed-in session, or an API token that has `scope` (api-token-scopes.ts); a token without it gets
+ * 403 naming the scope. Tokens made without scopes keep their user's rights everywhere else.
+ */
+export function sessionOrTokenScope(scope: ApiTokenScope): RoutePolicy {
+  let policy = scopePolicies.get(scope);
+  if (!policy) {
+    const admitScoped = (ctx: Context, authentication: Authentication): void => {
+      if (authentication.via === 'session' || authentication.scopes.includes(scope)) return;
+      recordTokenRefusal(ctx, 'token_scope_missing', { tokenId: authentication.tokenId, scope });
+      throw new AppError(403, 'token_scope_missing', `This API token may not ${apiTokenScopeWords[scope]}: it lacks the "${scope}" scope. Make a token with the scope "${scope}" while signed in (on /me), or do this on /me.`, { details: { scope } });
+    };
+    policy = Object.freeze({
+      name: `session-or-token-scope-${scope}`,
+      check(ctx: Context) {
+        const authentication = requireAuthentication(ctx);
+        if (authentication instanceof Promise) return authentication.then((found) => admitScoped(ctx, found));
+        admitScoped(ctx, authentication);
+      },
+    });
+    scopePolicies.set(scope, policy);
+  }
+  return policy;
+}
+
+/** Whether the caller may list, make and revoke API tokens: a session, or a token with the `tokens` scope. */
+export function mayManageTokens(authentication: Authentication): boolean {
+  return authentication.via === 'session' || authentication.scopes.includes('tokens');
+}
 
 /** Instance administrators only: a signed-in user without the right gets 403. */
 export const instanceAdmin: RoutePolicy = Object.freeze({

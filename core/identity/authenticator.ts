@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { RequestState } from '../http/request-state.ts';
+import type { ApiTokenScope } from './api-token-scopes.ts';
 import type { ApiTokenStore } from './api-token-store.ts';
 import { csrfTokenFor } from './csrf-protection.ts';
 import { readSessionCookie } from './session-cookie.ts';
@@ -9,7 +10,7 @@ import type { User } from './user-store.ts';
 /** Who is calling, and how they proved it. */
 export type Authentication =
   | { via: 'session'; user: User; sessionHash: string; csrfToken: string; sessionExpiresAt: number }
-  | { via: 'token'; user: User; tokenId: string };
+  | { via: 'token'; user: User; tokenId: string; scopes: readonly ApiTokenScope[]; tokenExpiresAt: number | null };
 
 const bearerPattern = /^Bearer\s+(\S+)$/i;
 
@@ -48,7 +49,7 @@ export class Authenticator {
     if (state.authentication !== undefined) return state.authentication as Authentication | null;
     const authorization = ctx.get('Authorization');
     const bearer = authorization ? bearerPattern.exec(authorization) : null;
-    if (bearer) return this.#remember(state, this.#tokens.resolve(bearer[1]!).then((token) => (token ? { via: 'token', user: token.user, tokenId: token.tokenId } : null)));
+    if (bearer) return this.#remember(state, this.#tokens.resolve(bearer[1]!).then((token) => (token ? { via: 'token', user: token.user, tokenId: token.tokenId, scopes: token.scopes, tokenExpiresAt: token.expiresAt } : null)));
     const secret = readSessionCookie(ctx);
     if (!secret) return this.#remember(state, null);
     const session = this.#sessions.resolve(secret);

@@ -5,8 +5,10 @@ import type { Database } from '../db/open-database.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import type { MembershipStore } from '../tenants/membership-store.ts';
 import type { TenantStore } from '../tenants/tenant-store.ts';
-import { authenticationOf, publicFormAccess, signedIn } from './access-policies.ts';
-import type { ApiTokenStore } from './api-token-store.ts';
+import { authenticationOf, publicFormAccess, sessionOrTokenScope, signedIn, signedInSession } from './access-policies.ts';
+import { issueApiToken, revokeApiToken } from './api-token-issuance.ts';
+import { apiTokenScopes, type ApiTokenScope } from './api-token-scopes.ts';
+import type { ApiToken, ApiTokenStore } from './api-token-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { checkNewPassword } from './password-policy.ts';
 import type { IdentityAudit } from './identity-audit.ts';
@@ -45,6 +47,11 @@ const password = z.string().min(1, 'is required').max(1024);
 function weakPassword(reason: string, field = 'password'): AppError {
   return new AppError(422, 'weak_password', `The password cannot be used: ${reason}`, { details: { fields: { [field]: reason } } });
 }
+
+/** A token as the API lists it: never its secret. */
+const tokenJson = (t: ApiToken): Record<string, unknown> => ({ id: t.id, name: t.name, scopes: t.scopes, createdAt: iso(t.createdAt), expiresAt: iso(t.expiresAt), lastUsedAt: iso(t.lastUsedAt), revoked: t.revokedAt !== null });
+
+const tokenScopeList = z.array(z.enum(apiTokenScopes, `must be one of: ${apiTokenScopes.join(', ')}`)).max(apiTokenScopes.length * 2);
 
 const clientOf = (ctx: Context): { ip: string | null; userAgent: string | null } => ({ ip: ctx.ip || null, userAgent: ctx.get('User-Agent') || null });
 
@@ -129,10 +136,10 @@ export function identityRoutes(deps: IdentityRouteDependencies): OwnedRoute[] {
       },
     },
     {
-      owner: 'core', method: 'POST', path: '/api/v1/me/password', policy: signedIn, tags: ['identity'],
-      summary: 'Changes the password (the current one is required); ends every other session.',
+      owner: 'core', method: 'POST', path: '/api/v1/me/password', policy: signedInSession, tags: ['identity'],
+      summary: 'Changes the password (the current one is required; a session only, never an API token); ends every other session.',
       body: z.strictObject({ currentPassword: password, newPassword: password }),
-      responses: { 204: 'Changed.', 403: 'The current password is wrong.', 422: 'Weak password.' },
+      responses: { 204: 'Changed.', 403: 'The current password is wrong, or the request came with an API token (session_required).', 422: 'Weak password.' },
       async handler(ctx, { body }) {
         const input = body as { currentPassword: string; newPassword: string };
         const authentication = authenticationOf(ctx);
@@ -151,34 +158,34 @@ export function identityRoutes(deps: IdentityRouteDependencies): OwnedRoute[] {
       },
     },
     {
-      owner: 'core', method: 'GET', path: '/api/v1/me/tokens', policy: signedIn, tags: ['identity'],
-      summary: 'The signed-in user\'s API tokens (never their secrets).',
+      owner: 'core', method: 'GET', path: '/api/v1/me/tokens', policy: sessionOrTokenScope('tokens'), tags: ['identity'],
+      summary: 'The signed-in user\'s API tokens (never their secrets); with an API token, only one with the "tokens" scope.',
       async handler(ctx) {
         const list = await tokens.listOfUser(authenticationOf(ctx).user.id);
-        ctx.body = { items: list.map((t) => ({ id: t.id, name: t.name, createdAt: iso(t.createdAt), expiresAt: iso(t.expiresAt), lastUsedAt: iso(t.lastUsedAt), revoked: t.revokedAt !== null })), nextCursor: null };
+        ctx.body = { items: list.map(tokenJson), nextCursor: null };
       },
     },
     {
-      owner: 'core', method: 'POST', path: '/api/v1/me/tokens', policy: signedIn, tags: ['identity'],
-      summary: 'Makes a personal API token; the token is in this answer only.',
-      body: z.strictObject({ name: z.string().trim().min(1, 'is required').max(100), expiresAt: z.iso.datetime({ offset: true }).optional() }),
-      responses: { 201: '{id, token, name, expiresAt}' },
+      owner: 'core', method: 'POST', path: '/api/v1/me/tokens', policy: sessionOrTokenScope('tokens'), tags: ['identity'],
+      summary: 'Makes a personal API token (optional scopes, e.g. ["tokens"] to let it manage tokens); the token is in this answer only. With an API token: only one with the "tokens" scope, passing on no scope it lacks.',
+      body: z.strictObject({ name: z.string().trim().min(1, 'is required').max(100), expiresAt: z.iso.datetime({ offset: true }).optional(), scopes: tokenScopeList.optional() }),
+      responses: { 201: '{id, token, name, scopes, expiresAt}', 403: 'An API token without the "tokens" scope (token_scope_missing), or asking for a scope it lacks (token_scope_exceeded).' },
       async handler(ctx, { body }) {
-        const input = body as { name: string; expiresAt?: string };
+        const input = body as { name: string; expiresAt?: string; scopes?: ApiTokenScope[] };
         const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
         if (expiresAt !== null && expiresAt <= Date.now()) throw new AppError(422, 'invalid_input', 'The expiry time must be in the future.', { details: { fields: { expiresAt: 'must be in the future' } } });
-        const made = await tokens.create({ userId: authenticationOf(ctx).user.id, name: input.name, expiresAt });
+        const made = await issueApiToken({ db, tokens, audit: deps.audit }, ctx, authenticationOf(ctx), { name: input.name, scopes: input.scopes ?? [], expiresAt });
         ctx.status = 201;
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = { id: made.token.id, token: made.secret, name: made.token.name, expiresAt: iso(made.token.expiresAt) };
+        ctx.body = { id: made.token.id, token: made.secret, name: made.token.name, scopes: made.token.scopes, expiresAt: iso(made.token.expiresAt) };
       },
     },
     {
-      owner: 'core', method: 'DELETE', path: '/api/v1/me/tokens/:id', policy: signedIn, tags: ['identity'],
-      summary: 'Revokes one of the signed-in user\'s API tokens, at once.',
+      owner: 'core', method: 'DELETE', path: '/api/v1/me/tokens/:id', policy: sessionOrTokenScope('tokens'), tags: ['identity'],
+      summary: 'Revokes one of the signed-in user\'s API tokens, at once; with an API token, only one with the "tokens" scope.',
       params: z.strictObject({ id: z.string().min(1).max(64) }),
       async handler(ctx, { params }) {
-        const revoked = await tokens.revoke(authenticationOf(ctx).user.id, (params as { id: string }).id);
+        const revoked = await revokeApiToken({ db, tokens, audit: deps.audit }, ctx, authenticationOf(ctx), (params as { id: string }).id);
         if (!revoked) throw new AppError(404, 'not_found', 'You have no active API token with this id.');
         ctx.status = 204;
       },

@@ -6,7 +6,9 @@ import type { FieldErrors } from '../web/form-errors.ts';
 import { sendPage, type PageLocals, type PageRenderer } from '../web/page-renderer.ts';
 import type { IdentityAudit } from './identity-audit.ts';
 import { formValue } from '../web/form-value.ts';
-import { authenticationOf, publicFormAccess, signedIn } from './access-policies.ts';
+import { authenticationOf, mayManageTokens, publicFormAccess, sessionOrTokenScope, signedIn, signedInSession } from './access-policies.ts';
+import { issueApiToken, revokeApiToken } from './api-token-issuance.ts';
+import { describeTokenScopes, type ApiTokenScope } from './api-token-scopes.ts';
 import type { ApiTokenStore } from './api-token-store.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { redeemPasswordLink } from './redeem-password-link.ts';
@@ -37,10 +39,15 @@ export function profilePages(deps: ProfilePageDependencies): OwnedRoute[] {
 
   /** Shows /me with the given values, errors, message and (once) a new token. */
   const showProfile = async (ctx: Context, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash']; newToken?: string } = {}): Promise<void> => {
-    const { user } = authenticationOf(ctx);
-    const list = (await tokens.listOfUser(user.id)).map((t) => ({ id: t.id, name: t.name, createdAt: iso(t.createdAt), expiresAt: iso(t.expiresAt), lastUsedAt: iso(t.lastUsedAt), revoked: t.revokedAt !== null }));
+    const authentication = authenticationOf(ctx);
+    const { user } = authentication;
+    // An API token without the tokens scope sees the page, but not the tokens, and cannot change the password.
+    const tokensShown = mayManageTokens(authentication);
+    const list = tokensShown
+      ? (await tokens.listOfUser(user.id)).map((t) => ({ id: t.id, name: t.name, scopes: t.scopes, rights: describeTokenScopes(t.scopes), createdAt: iso(t.createdAt), expiresAt: iso(t.expiresAt), lastUsedAt: iso(t.lastUsedAt), revoked: t.revokedAt !== null }))
+      : [];
     sendPage(ctx, renderPage(ctx, 'core/profile', {
-      title: 'Your profile', values: { name: user.name, ...extra.values }, errors: extra.errors ?? {}, tokens: list, newToken: extra.newToken,
+      title: 'Your profile', values: { name: user.name, ...extra.values }, errors: extra.errors ?? {}, tokens: list, tokensShown, passwordChangeable: authentication.via === 'session', newToken: extra.newToken,
     }, extra.flash ? { flash: extra.flash } : {}), extra.status ?? 200);
   };
   const done = (ctx: Context, message: string) => showProfile(ctx, { flash: [{ kind: 'success', message }] });
@@ -63,8 +70,8 @@ export function profilePages(deps: ProfilePageDependencies): OwnedRoute[] {
       },
     },
     {
-      owner: 'core', method: 'POST', path: '/me/password', policy: signedIn, tags: ['web'],
-      summary: 'Changes the own password (needs the current one); signs out every other session.',
+      owner: 'core', method: 'POST', path: '/me/password', policy: signedInSession, tags: ['web'],
+      summary: 'Changes the own password (needs the current one and a session, never an API token); signs out every other session.',
       async handler(ctx, { body }) {
         const authentication = authenticationOf(ctx);
         const current = formValue(body, 'currentPassword');
@@ -84,27 +91,28 @@ export function profilePages(deps: ProfilePageDependencies): OwnedRoute[] {
       },
     },
     {
-      owner: 'core', method: 'POST', path: '/me/tokens', policy: signedIn, tags: ['web'],
-      summary: 'Makes an API token and shows it once.',
+      owner: 'core', method: 'POST', path: '/me/tokens', policy: sessionOrTokenScope('tokens'), tags: ['web'],
+      summary: 'Makes an API token (optionally one that may manage tokens) and shows it once.',
       async handler(ctx, { body }) {
         const name = formValue(body, 'tokenName').trim();
         const expires = formValue(body, 'tokenExpires');
+        const scopes: ApiTokenScope[] = formValue(body, 'tokenScopeTokens') ? ['tokens'] : [];
         const errors: FieldErrors = {};
         if (!name || name.length > 100) errors.tokenName = 'must be 1 to 100 characters';
         // A date means "through that day": the token works until the end of it (UTC).
         const expiresAt = expires ? Date.parse(`${expires}T23:59:59.999Z`) : null;
         if (expires && (Number.isNaN(expiresAt) || expiresAt! <= Date.now())) errors.tokenExpires = 'must be a date from today on';
         if (Object.keys(errors).length > 0) return showProfile(ctx, { values: { tokenName: name, tokenExpires: expires }, errors, status: 422 });
-        const made = await tokens.create({ userId: authenticationOf(ctx).user.id, name, expiresAt });
+        const made = await issueApiToken({ db, tokens, audit: deps.audit }, ctx, authenticationOf(ctx), { name, scopes, expiresAt });
         await showProfile(ctx, { newToken: made.secret, flash: [{ kind: 'success', message: `The token "${made.token.name}" is made.` }] });
       },
     },
     {
-      owner: 'core', method: 'POST', path: '/me/tokens/:id/revoke', policy: signedIn, tags: ['web'],
+      owner: 'core', method: 'POST', path: '/me/tokens/:id/revoke', policy: sessionOrTokenScope('tokens'), tags: ['web'],
       summary: 'Revokes one of the own API tokens.',
       async handler(ctx) {
         const id = String((ctx as Context & { params: Record<string, string> }).params.id);
-        const revoked = await tokens.revoke(authenticationOf(ctx).user.id, id);
+        const revoked = await revokeApiToken({ db, tokens, audit: deps.audit }, ctx, authenticationOf(ctx), id);
         await (revoked ? done(ctx, 'The token is revoked: anything using it has stopped working.') : showProfile(ctx, { status: 404, flash: [{ kind: 'error', message: 'You have no active token with this id.' }] }));
       },
     },

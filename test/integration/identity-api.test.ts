@@ -89,7 +89,8 @@ forEachDatabase('setup, sign-in and sessions', (kind) => {
 
     it('a personal API token is shown once, acts as its user without CSRF, and stops working when revoked', async () => {
       const csrf = (await request(app.handler).get('/api/v1/auth/csrf').set('Cookie', adminCookie)).body.token as string;
-      const made = await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send({ name: 'laptop' }).expect(201);
+      // The "tokens" scope lets it list and revoke tokens itself (api-token-scopes.test.ts: without it, 403).
+      const made = await request(app.handler).post('/api/v1/me/tokens').set('Cookie', adminCookie).set('X-CSRF-Token', csrf).send({ name: 'laptop', scopes: ['tokens'] }).expect(201);
       expect(made.body.token).to.match(/^kjr_[A-Za-z0-9_-]{43}$/);
       const bearer = `Bearer ${made.body.token as string}`;
       expect((await request(app.handler).get('/api/v1/me').set('Authorization', bearer).expect(200)).body.user.email).to.equal('admin@example.com');
