@@ -172,7 +172,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   app.context.audit = audit.log;
   app.use(requestFrame({
     log, trustProxy: config.server.trustProxy, hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds,
-    renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
+    renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.expose ? error.message : 'Something went wrong', message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
   }));
   app.use(serveThemeAssets(themes));
   app.use(routeTable);
