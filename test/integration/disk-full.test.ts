@@ -151,7 +151,11 @@ forEachDatabase('a full database disk', (kind) => {
 
     await makeRoom();
     await world.as('admin', 'post', api('/folders')).send({ name: 'After room was made' }).expect(201);
+    // The view answered while the disk was full waited in memory and is written now.
     await app.kirjuri.audit.log.flush();
+    expect(app.kirjuri.audit.log.pending).to.equal(0);
+    const views = await app.kirjuri.db.selectRows<{ n: unknown }>("SELECT COUNT(*) AS n FROM kirjuri_audit_entries WHERE action = 'folder.view' AND object_id = $1", [folder]);
+    expect(Number(views[0]!.n)).to.equal(1);
     expect((await world.as('admin', 'get', api('/audit/verify')).expect(200)).body).to.include({ ok: true });
   });
 });
