@@ -30,6 +30,7 @@ import { createPeopleService } from './identity/people-service.ts';
 import type { PasswordHasher } from './identity/password-hasher.ts';
 import { createAccess, type Access } from './access/create-access.ts';
 import { createAudit, type Audit } from './audit/create-audit.ts';
+import { answerAfterAuditWritten } from './audit/request-audit.ts';
 import { createBlobStore } from './files/create-blob-store.ts';
 import type { BlobStore } from './files/blob-store.ts';
 import { createEncryptedFiles } from './files/encrypted-files.ts';
@@ -173,7 +174,7 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
   app.context.audit = audit.log;
   app.use(requestFrame({
     log, trustProxy: config.server.trustProxy, hstsMaxAgeSeconds: config.server.hstsMaxAgeSeconds,
-    renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.status >= 500 ? 'Something went wrong' : error.message, message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
+    renderErrorPage: (ctx, error) => renderPage(ctx, 'core/error', { status: error.status, code: error.code, title: error.expose ? error.message : 'Something went wrong', message: error.expose ? error.message : 'Something went wrong on our side. Try again; if it keeps failing, give the administrator the request id.' }),
   }));
   app.use(serveThemeAssets(themes));
   if (db.externalWriteVersion) {
@@ -184,6 +185,8 @@ export async function createApp(config: KirjuriConfig, options: { log?: Logger; 
     });
     app.use((_ctx, next) => watch.settled().then(next));
   }
+  // Inside the frame, so that an error answer waits for its access.denied entry too.
+  app.use(answerAfterAuditWritten(audit.log));
   app.use(routeTable);
 
   if (config.jobs.enabled) scheduler.start();

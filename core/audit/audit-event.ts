@@ -35,10 +35,17 @@ export interface AuditRecorder {
    */
   record(event: AuditEvent, transaction: Transaction): Promise<void>;
   /**
-   * A view, a refusal or anything else that changes nothing: queued and written in batches soon after
-   * (audit.viewFlushMs), so that reads stay fast; whatever is queued is written on a clean shutdown.
+   * A view, a refusal or anything else that changes nothing: written by group commit with the entries of
+   * other requests (no transaction of the caller's own). Resolves once it is committed, and in a request
+   * the answer waits for that (RequestAuditRecorder), so an answered view is never lost to a crash. It
+   * never rejects: while the database refuses writes the entry waits in memory and is tried again.
    */
-  recordSoon(event: AuditEvent): void;
+  recordSoon(event: AuditEvent): Promise<void>;
+  /**
+   * Makes the current request's answer also wait for `pending`: an entry that needs a lookup before it
+   * can be queued (the chains of a person's tenants). Outside a request it only waits for nothing.
+   */
+  waitFor(pending: Promise<unknown>): void;
 }
 
 /** What a request adds to an event: the parts the request's actor and client say. */

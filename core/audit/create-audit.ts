@@ -24,14 +24,14 @@ export interface Audit {
   retention: AuditRetention;
   routes: OwnedRoute[];
   jobs: Array<JobDeclaration & { owner: string }>;
-  /** Writes what is queued. */
+  /** Writes what is queued (views whose write failed and waits for a retry). */
   close(): Promise<void>;
 }
 
 /** Builds the audit log from config (audit.*): the signing key is read or made now. */
 export function createAudit(deps: { db: Database; config: KirjuriConfig; log: Logger; tenants: TenantStore; renderPage: PageRenderer }): Audit {
   const { db, config } = deps;
-  const log = new AuditLog({ db, log: deps.log.child({ part: 'audit' }), flushMs: config.audit.viewFlushMs, batchSize: config.audit.viewBatchSize });
+  const log = new AuditLog({ db, log: deps.log.child({ part: 'audit' }), retryMs: config.audit.viewFlushMs, batchSize: config.audit.viewBatchSize });
   const query = new AuditQuery(db);
   const checkpoints = new AuditCheckpoints({ db, key: loadAuditSigningKey(config.audit.signingKeyFile!), file: join(config.dataDir, 'audit', 'checkpoints.jsonl') });
   const verifier = new AuditVerifier({ db, checkpoints });
@@ -40,7 +40,7 @@ export function createAudit(deps: { db: Database; config: KirjuriConfig; log: Lo
     log, query, verifier, checkpoints, retention,
     routes: [...auditRoutes({ query, verifier }), ...auditPages({ query, verifier, renderPage: deps.renderPage })],
     jobs: [
-      // The queued views go first, so that a checkpoint signs what has happened up to now.
+      // Views still queued (after a failed write) go first, so that a checkpoint signs what has happened up to now.
       { owner: 'core', name: 'core.audit-checkpoint', intervalMs: config.audit.checkpointMinutes * 60_000, run: async () => { await log.flush(); await checkpoints.writeMoved(); } },
       { owner: 'core', name: 'core.audit-purge', intervalMs: 24 * 60 * 60_000, timeoutMs: 60 * 60_000, run: async () => { await retention.purgeAll(); } },
     ],

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { AppError, isAppError } from './app-error.ts';
 import type { RequestState } from './request-state.ts';
+import { isStorageFull, storageFullError } from './storage-full.ts';
 
 /** The JSON body of every API error (API.md "Errors"). */
 export interface ErrorBody {
@@ -28,9 +29,11 @@ const statusCodes: Record<number, string> = {
   414: 'uri_too_long', 415: 'unsupported_media_type', 422: 'unprocessable', 429: 'too_many_requests',
 };
 
-/** Turns anything thrown into an AppError; unknown errors become a 500 whose message is never shown. */
+/** Turns anything thrown into an AppError; a full disk becomes a 507, unknown errors a 500 whose message is never shown. */
 export function toAppError(thrown: unknown): AppError {
   if (isAppError(thrown)) return thrown;
+  // A full disk is the administrator's to fix, not a bug: a 507 that says so, whichever layer noticed it.
+  if (isStorageFull(thrown)) return storageFullError(thrown);
   const error = thrown as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown; expose?: unknown; headers?: Record<string, string> };
   const translated = typeof error?.type === 'string' ? translatedTypes[error.type] : undefined;
   if (translated) return new AppError(translated[0], translated[1], translated[2], { cause: thrown });

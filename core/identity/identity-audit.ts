@@ -32,13 +32,19 @@ export class IdentityAudit {
     }
   }
 
-  /** Writes a failed or refused attempt soon (it changes nothing); an unknown email goes to the instance chain only. */
+  /**
+   * Writes a failed or refused attempt by group commit (it changes nothing); an unknown email goes to the
+   * instance chain only. The answer waits for it, the lookup of the person's chains included.
+   */
   recordSoon(ctx: Context, user: Pick<User, 'id' | 'email'> | null, email: string, input: Omit<AuditEventInput, 'tenantId'>): void {
-    const write = (tenantId: string | null): void => ctx.audit.recordSoon({
+    const write = (tenantId: string | null): Promise<void> => ctx.audit.recordSoon({
       ...auditEventOf(ctx, { ...input, tenantId, objectType: user ? 'user' : null, objectId: user?.id ?? null }), actorId: user?.id ?? null, actorEmail: user?.email ?? email.slice(0, 254),
     });
-    if (!user) return write(null);
-    void this.#chainsOf(user.id).then((chains) => chains.forEach(write), () => write(null));
+    if (!user) {
+      void write(null);
+      return;
+    }
+    ctx.audit.waitFor(this.#chainsOf(user.id).then((chains) => Promise.all(chains.map(write)), () => write(null)));
   }
 
   /** The sign-in reporter of one request. */

@@ -44,9 +44,8 @@ export function expectStreamedForm(ctx: Context): void {
       if (streamedFormTokenPending(ctx)) return Promise.reject(wrongToken());
       return recorder.record(event, transaction);
     },
-    recordSoon(event) {
-      recorder.recordSoon(event);
-    },
+    recordSoon: (event) => recorder.recordSoon(event),
+    waitFor: (pending) => recorder.waitFor(pending),
   };
 }
 

@@ -26,9 +26,9 @@ export interface TestApp {
 /** Boots the real app on a temporary data dir and a fresh database of `kind`; TLS and jobs off unless asked. */
 export async function createTestApp(
   kind: 'sqlite' | 'postgres', overrides: ConfigOverrides = {},
-  options: { passwordHasher?: PasswordHasher; masterKeyMadeAtStart?: boolean } = {},
+  options: { passwordHasher?: PasswordHasher; masterKeyMadeAtStart?: boolean; tablespace?: string } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(kind);
+  const database = await createTestDatabase(kind, { tablespace: options.tablespace });
   const keys = mkdtempSync(join(tmpdir(), 'kirjuri-keys-'));
   // As an operator who brings a key: the instance's audit chain then starts with the test's own
   // entries. masterKeyMadeAtStart leaves it to Kirjuri's first start (and its keys.create entry).
@@ -37,7 +37,8 @@ export async function createTestApp(
     env: {},
     overrides: {
       ...overrides,
-      dataDir: database.dataDir,
+      // A test may bring its own data dir (one on a small file system); it is the test's to remove.
+      dataDir: overrides.dataDir ?? database.dataDir,
       server: { tls: false, port: 0, host: '127.0.0.1', ...overrides.server },
       database: { url: database.databaseUrl, guardTransactions: true, ...overrides.database },
       keys: { masterKeyFile: join(keys, 'master.key'), ...overrides.keys },

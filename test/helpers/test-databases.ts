@@ -32,8 +32,8 @@ export function forEachDatabase(title: string, fn: (kind: TestDatabaseKind) => v
   for (const kind of testDatabaseKinds()) describe(`${title} on ${kind}`, () => fn(kind));
 }
 
-/** Makes a temporary data dir and, for PostgreSQL, a new database `kirjuri_test_<pid>_<n>`. */
-export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
+/** Makes a temporary data dir and, for PostgreSQL, a new database `kirjuri_test_<pid>_<n>` (in `options.tablespace` when given). */
+export async function createTestDatabase(kind: TestDatabaseKind, options: { tablespace?: string } = {}): Promise<TestDatabase> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kirjuri-test-'));
   const removeDataDir = (): Promise<void> => rm(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') return { databaseUrl: null, dataDir, drop: removeDataDir };
@@ -42,7 +42,7 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
   if (!adminUrl) throw new Error('createTestDatabase("postgres") needs TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres.');
   const name = `kirjuri_test_${process.pid}_${++created}`;
   try {
-    await withAdminConnection(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+    await withAdminConnection(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"${options.tablespace ? ` TABLESPACE "${options.tablespace}"` : ''}`));
   } catch (error) {
     await removeDataDir();
     throw error;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
+import sinon from 'sinon';
 import { createTestApp, type TestApp } from '../helpers/create-test-app.ts';
 import { forEachDatabase } from '../helpers/test-databases.ts';
 import type { AuditEvent } from '../../core/audit/audit-event.ts';
@@ -60,7 +61,7 @@ forEachDatabase('the audit hash chain', (kind) => {
   it('chains after entries another writer appended (a CLI command beside the server), and a rolled-back change does not move the head', async () => {
     await write(3);
     // A second audit log on the same database stands for another process: its entries move the head under the first one's feet.
-    const other = new AuditLog({ db: app.kirjuri.db, log: testLogger(), flushMs: 50, batchSize: 10 });
+    const other = new AuditLog({ db: app.kirjuri.db, log: testLogger(), retryMs: 50, batchSize: 10 });
     for (let n = 4; n <= 5; n += 1) await app.kirjuri.db.transaction((t) => other.record(event(n), t));
     await write(2);
     await app.kirjuri.db.transaction(async (t) => {
@@ -125,14 +126,36 @@ forEachDatabase('the audit hash chain', (kind) => {
     expect(await verify()).to.deep.include({ ok: true, checked: 3 });
   });
 
-  it('recordSoon() queues entries and writes them in one batch on flush, and close() writes what is queued', async () => {
-    for (let n = 1; n <= 25; n += 1) app.kirjuri.audit.log.recordSoon(event(n, { tenantId: null }));
-    expect(app.kirjuri.audit.log.pending).to.equal(25);
-    await app.kirjuri.audit.log.flush();
-    expect(app.kirjuri.audit.log.pending).to.equal(0);
-    for (let n = 26; n <= 30; n += 1) app.kirjuri.audit.log.recordSoon(event(n));
+  it('recordSoon() resolves once its entry is committed, and entries that arrive together share one group commit', async () => {
+    const transactions = sinon.spy(app.kirjuri.db, 'transaction');
+    try {
+      const written = Array.from({ length: 25 }, (_, n) => app.kirjuri.audit.log.recordSoon(event(n + 1)));
+      expect(app.kirjuri.audit.log.pending).to.equal(25);
+      await Promise.all(written);
+      expect(app.kirjuri.audit.log.pending).to.equal(0);
+      expect(transactions.callCount, 'one transaction for entries queued in the same turn').to.equal(1);
+      expect(await verify()).to.deep.include({ ok: true, checked: 25 });
+      // Entries arriving one by one while a write is in flight go into the next group, not one transaction each.
+      transactions.resetHistory();
+      const trickled: Array<Promise<void>> = [];
+      for (let n = 26; n <= 125; n += 1) {
+        trickled.push(app.kirjuri.audit.log.recordSoon(event(n)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(trickled);
+      expect(transactions.callCount).to.be.below(100);
+      expect(await verify()).to.deep.include({ ok: true, checked: 125 });
+    } finally {
+      transactions.restore();
+    }
+  });
+
+  it('close() writes what is still queued, and entries recorded after it are written at once', async () => {
+    for (let n = 1; n <= 5; n += 1) void app.kirjuri.audit.log.recordSoon(event(n));
     await app.kirjuri.audit.log.close();
-    expect(await verify()).to.deep.include({ ok: true, checked: 30 });
+    expect(app.kirjuri.audit.log.pending).to.equal(0);
+    await app.kirjuri.audit.log.recordSoon(event(6));
+    expect(await verify()).to.deep.include({ ok: true, checked: 6 });
   });
 
   it('concurrent appends to one chain get consecutive seq numbers in commit order', async () => {
