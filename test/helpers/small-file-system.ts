@@ -1,6 +1,6 @@
 // A real, small file system for disk-full tests: a tmpfs of a few MiB mounted on a temporary directory,
 // so that writes fail with the kernel's own ENOSPC (SQLite then says SQLITE_FULL, PostgreSQL 53100).
-// Mounting needs root (or CAP_SYS_ADMIN); where it is not permitted the helper says so and the test skips.
+// Mounting needs root (or CAP_SYS_ADMIN); where it is not permitted the helper says so and the test fails with that reason (never skips).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';

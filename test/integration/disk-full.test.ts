@@ -39,7 +39,7 @@ forEachDatabase('a full blob store disk', (kind) => {
   before(async function () {
     this.timeout(60_000);
     const mounted = mountSmallFileSystem(2 * 1024 * 1024);
-    if ('refused' in mounted) return this.skip();
+    if ('refused' in mounted) throw new Error(`The disk-full tests need a real small file system, and ${mounted.refused}: run them as root (CI does).`);
     fileSystem = mounted;
     app = await createTestApp(kind, { setup, files: { localDir: join(mounted.dir, 'blobs'), maxFileBytes: 16 * 1024 * 1024 } });
     world = await buildAccessWorld(app);
@@ -97,14 +97,14 @@ forEachDatabase('a full database disk', (kind) => {
     this.timeout(120_000);
     if (kind === 'sqlite') {
       const mounted = mountSmallFileSystem(24 * 1024 * 1024);
-      if ('refused' in mounted) return this.skip();
+      if ('refused' in mounted) throw new Error(`The disk-full tests need a real small file system, and ${mounted.refused}: run them as root (CI does).`);
       cleanUp.push(() => mounted.unmount());
       app = await createTestApp(kind, { setup, dataDir: mounted.dir });
       fill = () => fillFileSystem(mounted.dir);
     } else {
       // Only this test database's tables live in the small tablespace: the server's WAL and every other database stay on its own disk.
       const tablespace = await smallTablespace(process.env.TEST_POSTGRES_URL!, 24 * 1024 * 1024);
-      if ('refused' in tablespace) return this.skip();
+      if ('refused' in tablespace) throw new Error(`The disk-full tests need a small PostgreSQL tablespace, and ${tablespace.refused}: run them as root on the database's own machine (CI does).`);
       cleanUp.push(() => tablespace.drop());
       app = await createTestApp(kind, { setup }, { tablespace: tablespace.name });
       fill = async () => {
