@@ -1,65 +1,32 @@
 // SECURITY.md "Audit" and "Reliability": every view has its entry, and kill -9 loses nothing already
 // answered. A real `kirjuri serve` process answers N record views (some at once), is killed with SIGKILL
 // the moment the last answer arrives, and the database must hold all N record.view entries.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { QueryTypes, Sequelize } from 'sequelize';
-import { packageRoot } from '../../core/kernel/install-paths.ts';
+import { cliInstance, type CliInstance } from '../helpers/cli-instance.ts';
+import { freePort, startServe } from '../helpers/serve-process.ts';
 import { createTestDatabase, forEachDatabase, type TestDatabase } from '../helpers/test-databases.ts';
 
-const bin = join(packageRoot, 'bin', 'kirjuri.js');
 const setupToken = 'test-setup-token-0123456789';
 const views = 300;
 const atOnce = 20;
 
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
-  });
-});
-
-/** Starts `kirjuri serve` (plain HTTP) and resolves with its URL once it listens. */
-function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Kirjuri listening on (\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-}
-
 forEachDatabase('record views and a kill -9', (kind) => {
   let database: TestDatabase;
-  let keysDir: string;
+  let cli: CliInstance;
   before(async () => {
     database = await createTestDatabase(kind);
-    keysDir = mkdtempSync(join(tmpdir(), 'kirjuri-crash-keys-'));
+    cli = cliInstance(database);
   });
   after(async () => {
+    cli?.remove();
     await database?.drop();
-    if (keysDir) rmSync(keysDir, { recursive: true, force: true });
   });
 
   it(`kirjuri serve killed with SIGKILL right after its last answer has a record.view entry for every one of ${views} answered views`, async function () {
     this.timeout(120_000);
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('KIRJURI_')) env[name] = value;
-    Object.assign(env, {
-      KIRJURI_DATA_DIR: database.dataDir, KIRJURI_MASTER_KEY_FILE: join(keysDir, 'master.key'), KIRJURI_HOST: '127.0.0.1', KIRJURI_PORT: String(await freePort()),
-      KIRJURI_TLS: 'false', KIRJURI_LOG_LEVEL: 'warn', KIRJURI_SETUP_TOKEN: setupToken,
-      ...(database.databaseUrl ? { KIRJURI_DATABASE_URL: database.databaseUrl } : {}),
-    });
-    const { child, url } = await startServe(env);
+    const { child, url } = await startServe({ ...cli.env, KIRJURI_HOST: '127.0.0.1', KIRJURI_PORT: String(await freePort()), KIRJURI_TLS: 'false', KIRJURI_SETUP_TOKEN: setupToken });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     let recordId: string;
     try {

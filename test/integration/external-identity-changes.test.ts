@@ -1,38 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp, type KirjuriApp } from '../../core/app.ts';
-import { packageRoot } from '../../core/kernel/install-paths.ts';
 import { cliInstance, type CliInstance } from '../helpers/cli-instance.ts';
+import { freePort, startServe } from '../helpers/serve-process.ts';
 import { createTestApp, testPasswordHasher, type TestApp } from '../helpers/create-test-app.ts';
 import { createTestDatabase, forEachDatabase, type TestDatabase } from '../helpers/test-databases.ts';
 
-const bin = join(packageRoot, 'bin', 'kirjuri.js');
 const password = 'correct horse battery staple';
-
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
-  });
-});
-
-/** Starts `kirjuri serve` on plain HTTP and resolves with the URL it prints. */
-function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Kirjuri listening on (\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-}
 
 /** The session cookie (name=value) a response set. */
 function sessionCookieOf(res: Response): string {
