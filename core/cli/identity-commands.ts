@@ -6,6 +6,7 @@ import { isTenantRole, tenantRoles, type TenantRole } from '../tenants/roles.ts'
 import { CliFailure } from './cli-failure.ts';
 import { exitCodes } from './exit-codes.ts';
 import { withKirjuri } from './with-kirjuri.ts';
+import { passwordLinkUrl } from '../http/one-time-links.ts';
 
 const roleOption = (value: string): TenantRole => {
   if (!isTenantRole(value)) throw new CliFailure(`--role must be one of ${tenantRoles.join(', ')}, not "${value}".`, exitCodes.usage);
@@ -104,7 +105,7 @@ export function addIdentityCommands(program: Command): void {
           return { created, reset };
         });
         console.log(`Created ${made.created.email}${tenantRow ? ` as ${options.role} of /t/${tenantRow.slug}` : ''}${options.instanceAdmin ? ', instance administrator' : ''}.`);
-        if (made.reset) console.log(`They set their password at ${baseUrlOf(config)}/reset?token=${made.reset.secret} (one-time link, valid 24 h).`);
+        if (made.reset) console.log(`They set their password at ${passwordLinkUrl(baseUrlOf(config), made.reset.secret)} (one-time link, valid 24 h).`);
       });
     });
   for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
@@ -138,7 +139,7 @@ export function addIdentityCommands(program: Command): void {
           await app.context.audit.record(cliEvent({ action: 'user.update', objectType: 'user', objectId: found.id, details: { email: found.email, passwordLink: true } }), transaction);
           return made;
         });
-        console.log(`${found.email} sets a new password at ${baseUrlOf(config)}/reset?token=${reset.secret} (one-time link, valid 24 h).`);
+        console.log(`${found.email} sets a new password at ${passwordLinkUrl(baseUrlOf(config), reset.secret)} (one-time link, valid 24 h).`);
       });
     });
 }

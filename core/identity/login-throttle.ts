@@ -69,10 +69,11 @@ export class LoginThrottle {
   /**
    * Hands back a reservation whose password was right: its keys lose that one count (a block it
    * started ends once the count is under the allowance again), and `clear` keys are forgotten whole.
+   * In the caller's transaction when given (the sign-in's own), else in one of its own.
    */
-  async release(reservation: AttemptReservation, options: { clear?: readonly string[] } = {}): Promise<void> {
+  async release(reservation: AttemptReservation, options: { clear?: readonly string[]; transaction?: Transaction } = {}): Promise<void> {
     const clear = new Set(options.clear ?? []);
-    await this.#db.transaction(async (transaction) => {
+    const handBack = async (transaction: Transaction): Promise<void> => {
       for (const key of reservation.keys) {
         if (clear.has(key)) continue;
         await this.#db.sequelize.query(
@@ -83,7 +84,8 @@ export class LoginThrottle {
         );
       }
       if (clear.size > 0) await this.clear([...clear], transaction);
-    });
+    };
+    await (options.transaction ? handBack(options.transaction) : this.#db.transaction(handBack));
   }
 
   /** Forgets the failures of the given keys (a successful sign-in, or an administrator's reset). */

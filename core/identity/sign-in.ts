@@ -78,11 +78,12 @@ export class PasswordSignIn {
       audit.failed(email, user, 'account_disabled');
       throw new AppError(403, 'account_disabled', 'This account is disabled. Ask an administrator of your organisation to enable it.');
     }
-    await throttle.release(reservation.reserved, { clear: [accountKey] });
     if (verdict.needsRehash) await users.setPasswordHash(user.id, await hasher.hash(input.password), { changed: false });
     const { passwordHash: _hash, passwordChangedAt: _changed, ...publicUser } = user;
     // The session and its audit entry commit together (SECURITY.md: a change whose entry cannot be written does not happen).
     const session = await db.transaction(async (transaction) => {
+      // The attempt's count goes back with the session: one transaction for both.
+      await throttle.release(reservation.reserved, { clear: [accountKey], transaction });
       const started = await sessions.create(user.id, client, transaction);
       await invitations.acceptOnSignIn(publicUser, audit.recordAs, transaction);
       await audit.succeeded(publicUser, transaction);

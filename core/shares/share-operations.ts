@@ -5,7 +5,7 @@ import { levelAtLeast, type AccessLevel, type ObjectRef } from '../access/object
 import { auditEventOf } from '../audit/audit-event.ts';
 import type { Database } from '../db/open-database.ts';
 import { AppError } from '../http/app-error.ts';
-import { ownOrigin } from '../http/own-origin.ts';
+import { inviteUrl, linkOrigin } from '../http/one-time-links.ts';
 import { authenticationOf, tenantAccessOf } from '../identity/access-policies.ts';
 import { checkNewPassword } from '../identity/password-policy.ts';
 import type { PasswordHasher } from '../identity/password-hasher.ts';
@@ -91,7 +91,7 @@ export class ShareOperations {
       }), transaction);
       return made;
     });
-    return { share, inviteUrl: secret ? `${this.#deps.publicUrl ?? ownOrigin(ctx)}/invite/${secret}` : null };
+    return { share, inviteUrl: secret ? inviteUrl(linkOrigin(ctx, this.#deps.publicUrl), secret) : null };
   }
 
   /** Shares of the tenant the caller may see: one object's (manage access to it), everything (admins, managers) or their own. */

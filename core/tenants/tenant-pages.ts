@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditWriteOf } from '../audit/audit-event.ts';
 import type { Context } from 'koa';
-import { ownOrigin } from '../http/own-origin.ts';
+import { inviteUrl, linkOrigin, passwordLinkUrl } from '../http/one-time-links.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { authenticationOf, instanceAdmin, tenantAccessOf, tenantRole } from '../identity/access-policies.ts';
 import { fieldErrorsOf, formErrorsOf, type FieldErrors } from '../web/form-errors.ts';
@@ -62,8 +62,19 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
       breadcrumbs: [{ href: `/t/${tenant.slug}`, label: tenant.name }, { href: `/t/${tenant.slug}/admin/members`, label: 'Members and roles' }],
     }, extra.flash ? { flash: extra.flash } : {}), extra.status ?? 200);
   };
-  const linkFor = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/reset?token=${secret}`;
-  const inviteLinkFor = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/invite/${secret}`;
+  /** Runs one action of the members page, then shows the page with what it answered, or with its refusal as a sentence (and the form's marked fields). */
+  const showMembersAfter = async (ctx: Context, action: () => Promise<MembersExtra>, form?: { values: Record<string, string> }): Promise<void> => {
+    let shown: MembersExtra;
+    try {
+      shown = await action();
+    } catch (thrown) {
+      const { fields, message, status } = formErrorsOf(thrown);
+      shown = { ...(form ? { values: form.values, errors: fields } : {}), status, flash: [{ kind: 'error', message }] };
+    }
+    await showMembers(ctx, shown);
+  };
+  const linkFor = (ctx: Context, secret: string): string => passwordLinkUrl(linkOrigin(ctx, deps.publicUrl), secret);
+  const inviteLinkFor = (ctx: Context, secret: string): string => inviteUrl(linkOrigin(ctx, deps.publicUrl), secret);
 
   const showTenants = async (ctx: Context, extra: { values?: Record<string, string>; errors?: FieldErrors; status?: number; flash?: PageLocals['flash'] } = {}): Promise<void> => {
     const list = (await tenants.list()).map((t) => ({ slug: t.slug, name: t.name, createdAt: new Date(t.createdAt).toISOString() }));
@@ -83,13 +94,10 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         const values = { name: formValue(body, 'name'), email: formValue(body, 'email'), role: formValue(body, 'role') || 'member' };
         const parsed = addMemberForm.safeParse({ ...values, password: formValue(body, 'password') });
         if (!parsed.success) return showMembers(ctx, { values, errors: fieldErrorsOf(parsed.error), status: 422, flash: [{ kind: 'error', message: 'Check the marked fields.' }] });
-        try {
+        await showMembersAfter(ctx, async () => {
           const { invite, secret } = await invitations.invite(tenantAccessOf(ctx).tenant, authenticationOf(ctx).user, parsed.data, auditWriteOf(ctx));
-          await showMembers(ctx, { invited: { invite, url: inviteLinkFor(ctx, secret) }, flash: [{ kind: 'success', message: `${invite.name} is invited as ${roleLabels[invite.role]!.toLowerCase()}.` }] });
-        } catch (thrown) {
-          const { fields, message, status } = formErrorsOf(thrown);
-          await showMembers(ctx, { values, errors: fields, status, flash: [{ kind: 'error', message }] });
-        }
+          return { invited: { invite, url: inviteLinkFor(ctx, secret) }, flash: [{ kind: 'success', message: `${invite.name} is invited as ${roleLabels[invite.role]!.toLowerCase()}.` }] };
+        }, { values });
       },
     },
     {
@@ -100,58 +108,46 @@ export function tenantPages(deps: TenantPageDependencies): OwnedRoute[] {
         const disabled = formValue(body, 'disabled');
         const change = { ...(isTenantRole(role) ? { role } : {}), ...(disabled === 'true' || disabled === 'false' ? { disabled: disabled === 'true' } : {}) };
         if (Object.keys(change).length === 0) return showMembers(ctx, { status: 422, flash: [{ kind: 'error', message: 'Choose a role, or disable or enable the person.' }] });
-        try {
+        await showMembersAfter(ctx, async () => {
           const member = await administration.changeMember(tenantAccessOf(ctx).tenant, paramOf(ctx, 'userId'), change, auditWriteOf(ctx));
           const what = change.disabled === true
             ? `can no longer open ${tenantAccessOf(ctx).tenant.name}; their account and any other organisations are not affected`
             : change.disabled === false ? 'is enabled here again' : `is now a ${roleLabels[member.role]!.toLowerCase()}`;
-          await showMembers(ctx, { flash: [{ kind: 'success', message: `${member.user.name} ${what}.` }] });
-        } catch (thrown) {
-          const { message, status } = formErrorsOf(thrown);
-          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
-        }
+          return { flash: [{ kind: 'success', message: `${member.user.name} ${what}.` }] };
+        });
       },
     },
     {
       owner: 'core', method: 'POST', path: '/t/:t/admin/members/:userId/reset', policy: tenantRole('admin'), tags: ['web'],
       summary: 'Makes a one-time password link for a member and shows it to the admin.',
       async handler(ctx) {
-        try {
+        await showMembersAfter(ctx, async () => {
           const tenant = tenantAccessOf(ctx).tenant;
           const userId = paramOf(ctx, 'userId');
           const link = await administration.passwordLink(tenant, authenticationOf(ctx).user, userId, auditWriteOf(ctx));
           const member = await administration.member(tenant, userId);
-          await showMembers(ctx, { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name });
-        } catch (thrown) {
-          const { message, status } = formErrorsOf(thrown);
-          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
-        }
+          return { resetUrl: linkFor(ctx, link.secret), resetFor: member.user.name };
+        });
       },
     },
     {
       owner: 'core', method: 'POST', path: '/t/:t/admin/members/invitations/:id/withdraw', policy: tenantRole('admin'), tags: ['web'],
       summary: 'Withdraws an open invitation from the members page.',
       async handler(ctx) {
-        try {
+        await showMembersAfter(ctx, async () => {
           const invite = await invitations.withdraw(tenantAccessOf(ctx).tenant, paramOf(ctx, 'id'), auditWriteOf(ctx));
-          await showMembers(ctx, { flash: [{ kind: 'success', message: `The invitation of ${invite.name} is withdrawn; its link no longer works.` }] });
-        } catch (thrown) {
-          const { message, status } = formErrorsOf(thrown);
-          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
-        }
+          return { flash: [{ kind: 'success', message: `The invitation of ${invite.name} is withdrawn; its link no longer works.` }] };
+        });
       },
     },
     {
       owner: 'core', method: 'POST', path: '/t/:t/admin/members/invitations/:id/link', policy: tenantRole('admin'), tags: ['web'],
       summary: 'Makes a new link for an invitation from the members page and shows it once.',
       async handler(ctx) {
-        try {
+        await showMembersAfter(ctx, async () => {
           const { invite, secret } = await invitations.renewLink(tenantAccessOf(ctx).tenant, paramOf(ctx, 'id'), auditWriteOf(ctx));
-          await showMembers(ctx, { invited: { invite, url: inviteLinkFor(ctx, secret) }, flash: [{ kind: 'success', message: `A new link for ${invite.name} is made; the old one no longer works.` }] });
-        } catch (thrown) {
-          const { message, status } = formErrorsOf(thrown);
-          await showMembers(ctx, { status, flash: [{ kind: 'error', message }] });
-        }
+          return { invited: { invite, url: inviteLinkFor(ctx, secret) }, flash: [{ kind: 'success', message: `A new link for ${invite.name} is made; the old one no longer works.` }] };
+        });
       },
     },
     {

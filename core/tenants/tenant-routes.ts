@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditWriteOf } from '../audit/audit-event.ts';
 import type { Context } from 'koa';
-import { ownOrigin } from '../http/own-origin.ts';
+import { inviteUrl, linkOrigin, passwordLinkUrl } from '../http/one-time-links.ts';
 import type { OwnedRoute } from '../kernel/route-declaration.ts';
 import { authenticationOf, instanceAdmin, tenantAccessOf, tenantRole } from '../identity/access-policies.ts';
 import type { MemberAdministration } from './member-administration.ts';
@@ -48,8 +48,13 @@ export function invitationJson(invite: MemberInvite): Record<string, unknown> {
 /** Core's routes for tenants (instance admins) and their members (tenant admins), per API.md. */
 export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
   const { tenants, memberships, administration, invitations } = deps;
-  const resetLink = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/reset?token=${secret}`;
-  const inviteLink = (ctx: Context, secret: string): string => `${deps.publicUrl ?? ownOrigin(ctx)}/invite/${secret}`;
+  const resetLink = (ctx: Context, secret: string): string => passwordLinkUrl(linkOrigin(ctx, deps.publicUrl), secret);
+  // 201 with the link, shown this once: never kept by a cache.
+  const answerInvitation = (ctx: Context, made: { invite: MemberInvite; secret: string }): void => {
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { invitation: invitationJson(made.invite), inviteUrl: inviteUrl(linkOrigin(ctx, deps.publicUrl), made.secret) };
+  };
 
   return [
     {
@@ -95,10 +100,7 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
       async handler(ctx, { body }) {
         const input = body as { email: string; name: string; role: TenantRole; password?: string };
         const { tenant } = tenantAccessOf(ctx);
-        const { invite, secret } = await invitations.invite(tenant, authenticationOf(ctx).user, input, auditWriteOf(ctx));
-        ctx.status = 201;
-        ctx.set('Cache-Control', 'no-store');
-        ctx.body = { invitation: invitationJson(invite), inviteUrl: inviteLink(ctx, secret) };
+        answerInvitation(ctx, await invitations.invite(tenant, authenticationOf(ctx).user, input, auditWriteOf(ctx)));
       },
     },
     {
@@ -117,10 +119,7 @@ export function tenantRoutes(deps: TenantRouteDependencies): OwnedRoute[] {
       params: invitationParams,
       responses: { 201: '{invitation, inviteUrl} (the link is shown once)', 404: 'No such open invitation.' },
       async handler(ctx, { params }) {
-        const { invite, secret } = await invitations.renewLink(tenantAccessOf(ctx).tenant, (params as { id: string }).id, auditWriteOf(ctx));
-        ctx.status = 201;
-        ctx.set('Cache-Control', 'no-store');
-        ctx.body = { invitation: invitationJson(invite), inviteUrl: inviteLink(ctx, secret) };
+        answerInvitation(ctx, await invitations.renewLink(tenantAccessOf(ctx).tenant, (params as { id: string }).id, auditWriteOf(ctx)));
       },
     },
     {
